@@ -1,0 +1,5 @@
+import oscar.apps.catalogue.apps as apps
+
+
+class CatalogueConfig(apps.CatalogueConfig):
+    name = "catalog"

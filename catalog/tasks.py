@@ -1,0 +1,62 @@
+import logging
+
+from celery import shared_task
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from catalog.certificates import certificates_due_reminder, record_expiries
+from catalog.models import ExpiryReminder
+
+logger = logging.getLogger(__name__)
+
+RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "retry_backoff_max": 600, "max_retries": 5}
+
+
+@shared_task(**RETRY)
+def record_certificate_expiries():
+    recorded = record_expiries()
+    logger.info("Recorded %s certificate expiries", recorded)
+    return recorded
+
+
+@shared_task(**RETRY)
+def remind_expiring_certificates():
+    """Tell producers 60 and 14 days ahead that a certificate will expire. Each reminder goes once."""
+    from django.conf import settings
+
+    sent = 0
+    for days_before in sorted(settings.OCOP_EXPIRY_REMINDER_DAYS):
+        for certificate in certificates_due_reminder(days_before):
+            try:
+                with transaction.atomic():
+                    ExpiryReminder.objects.create(
+                        certificate=certificate, days_before=days_before, valid_until=certificate.valid_until
+                    )
+                    send_expiry_reminder(certificate)
+            except IntegrityError:
+                continue  # another run sent it
+            sent += 1
+    return sent
+
+
+def send_expiry_reminder(certificate):
+    producer = certificate.product.producer
+    recipients = producer_addresses(producer)
+    if not recipients:
+        logger.warning("Producer %s has no e-mail address for the expiry reminder", producer)
+        return
+    with translation.override("vi"):
+        context = {"certificate": certificate, "product": certificate.product, "producer": producer}
+        subject = render_to_string("catalogue/emails/expiry_reminder_subject.txt", context).strip()
+        body = render_to_string("catalogue/emails/expiry_reminder_body.txt", context)
+    send_mail(subject, body, None, recipients)
+
+
+def producer_addresses(producer):
+    if producer is None:
+        return []
+    addresses = [producer.email] if producer.email else []
+    addresses += [user.email for user in producer.users.all() if user.email and user.email not in addresses]
+    return addresses

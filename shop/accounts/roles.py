@@ -1,0 +1,88 @@
+"""The roles people play on the marketplace, as Django groups with permissions.
+
+Officers' roles are scoped to the province in their StaffProfile; producer
+staff and sales point operators to their Oscar partner (``Partner.users``).
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+
+class Role:
+    BUYER = "Buyers"
+    PRODUCER_STAFF = "Producer staff"
+    SALES_POINT_OPERATOR = "Sales point operators"
+    TRADE_OFFICER = "Department of Industry and Trade officers"
+    COORDINATION_OFFICER = "Coordination office officers"
+    CMS_EDITOR = "Editors"  # Wagtail's own group, which carries its page permissions
+
+
+ROLE_LABELS = {
+    Role.BUYER: _("Buyer"),
+    Role.PRODUCER_STAFF: _("Producer staff"),
+    Role.SALES_POINT_OPERATOR: _("Sales point operator"),
+    Role.TRADE_OFFICER: _("Department of Industry and Trade officer"),
+    Role.COORDINATION_OFFICER: _("Coordination office officer"),
+    Role.CMS_EDITOR: _("CMS editor"),
+}
+
+ROLE_PERMISSIONS = {
+    Role.BUYER: [],
+    Role.PRODUCER_STAFF: [
+        "partner.dashboard_access",
+        "catalogue.view_product",
+        "catalogue.change_product",
+        "catalogue.add_product",
+        "catalogue.view_ocopcertificate",
+        "partner.view_stockrecord",
+        "partner.change_stockrecord",
+        "order.view_order",
+    ],
+    Role.SALES_POINT_OPERATOR: [
+        "partner.dashboard_access",
+        "partner.view_stockrecord",
+        "partner.change_stockrecord",
+        "outlets.view_salespoint",
+        "outlets.change_salespoint",
+    ],
+    Role.TRADE_OFFICER: [
+        "outlets.view_salespoint",
+        "outlets.add_salespoint",
+        "outlets.change_salespoint",
+        "outlets.view_fair",
+        "outlets.add_fair",
+        "outlets.change_fair",
+        "outlets.view_booth",
+        "outlets.add_booth",
+        "outlets.change_booth",
+        "outlets.delete_booth",
+        "partner.view_partner",
+        "partner.view_stockrecord",
+    ],
+    Role.COORDINATION_OFFICER: [
+        "catalogue.view_product",
+        "catalogue.view_ocopcertificate",
+        "catalogue.add_ocopcertificate",
+        "catalogue.change_ocopcertificate",
+        "catalogue.view_certificateevent",
+        "catalogue.add_certificateevent",
+        "partner.view_partner",
+    ],
+    Role.CMS_EDITOR: ["wagtailadmin.access_admin"],
+}
+
+
+def _permission(dotted):
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def ensure_role_groups(**kwargs):
+    """Create each role's group and give it (at least) its permissions. Safe to run again."""
+    for name, permissions in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        try:
+            group.permissions.add(*[_permission(dotted) for dotted in permissions])
+        except Permission.DoesNotExist:
+            # Not every app has migrated yet; the last post_migrate call completes the set.
+            continue

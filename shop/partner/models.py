@@ -1,0 +1,82 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.partner.abstract_models import AbstractPartner
+
+from shop.partner.places import province_choices, province_name, ward_belongs_to_province, ward_name
+
+
+class PartnerQuerySet(models.QuerySet):
+    def producers(self):
+        return self.filter(kind=Partner.Kind.PRODUCER)
+
+    def sales_points(self):
+        return self.filter(kind=Partner.Kind.SALES_POINT)
+
+
+class Partner(AbstractPartner):
+    """An Oscar partner: an OCOP producer, or a sales point that holds stock."""
+
+    class Kind(models.TextChoices):
+        PRODUCER = "producer", _("Producer")
+        SALES_POINT = "sales_point", _("Sales point")
+
+    class ProducerKind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Enterprise")
+        COOPERATIVE = "cooperative", _("Cooperative (HTX)")
+        COOPERATIVE_GROUP = "cooperative_group", _("Cooperative group (THT)")
+        HOUSEHOLD = "household", _("Household business")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PRODUCER)
+    producer_kind = models.CharField(_("type of producer"), max_length=24, choices=ProducerKind.choices, blank=True)
+    tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
+    province_code = models.PositiveSmallIntegerField(_("province"), choices=province_choices, null=True, blank=True, db_index=True)
+    ward_code = models.PositiveIntegerField(_("commune / ward"), null=True, blank=True)
+    street_address = models.CharField(_("street address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    story = models.TextField(_("story"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="partners/", blank=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta(AbstractPartner.Meta):
+        app_label = "partner"
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.PRODUCER and not self.producer_kind:
+            errors["producer_kind"] = _("Say what type of producer this is.")
+        if not self.province_code:
+            errors["province_code"] = _("Choose the province.")
+        if not self.ward_code:
+            errors["ward_code"] = _("Choose the commune or ward.")
+        if self.province_code and self.ward_code and not ward_belongs_to_province(self.ward_code, self.province_code):
+            errors["ward_code"] = _("This commune or ward is not in the chosen province.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_producer(self):
+        return self.kind == self.Kind.PRODUCER
+
+    @property
+    def province_name(self):
+        return province_name(self.province_code)
+
+    @property
+    def ward_name(self):
+        return ward_name(self.ward_code)
+
+    @property
+    def full_address(self):
+        return ", ".join(part for part in (self.street_address, self.ward_name, self.province_name) if part)
+
+    def get_absolute_url(self):
+        if self.kind == self.Kind.SALES_POINT:
+            return self.sales_point.get_absolute_url()
+        return reverse("partner:producer-detail", kwargs={"code": self.code})
+
+
+from oscar.apps.partner.models import *  # noqa: E402, F403
