@@ -8,7 +8,16 @@ from catalog.models import CertificateEvent, OcopCertificate, Product
 class CertificateEventInline(admin.TabularInline):
     model = CertificateEvent
     extra = 0
-    fields = ("kind", "occurred_on", "stars_before", "stars_after", "score_after", "valid_until_after", "reference", "note")
+    fields = (
+        "kind",
+        "occurred_on",
+        "stars_before",
+        "stars_after",
+        "score_after",
+        "valid_until_after",
+        "reference",
+        "note",
+    )
     readonly_fields = ("recorded_by",)
 
 

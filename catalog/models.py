@@ -54,9 +54,7 @@ class OcopCertificate(models.Model):
     score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(100)])
     group = models.CharField(_("product group"), max_length=32, choices=ProductGroup.choices)
     subgroup = models.CharField(_("sub-group"), max_length=32, choices=SUBGROUP_CHOICES)
-    certifying_level = models.CharField(
-        _("certifying council"), max_length=16, choices=CertifyingLevel.choices
-    )
+    certifying_level = models.CharField(_("certifying council"), max_length=16, choices=CertifyingLevel.choices)
     issuing_authority = models.CharField(_("issuing authority"), max_length=200)
     decision_number = models.CharField(_("decision number"), max_length=64)
     decision_date = models.DateField(_("decision date"))
@@ -100,7 +98,9 @@ class OcopCertificate(models.Model):
         if self.score is not None and self.stars is not None and 0 <= self.score <= 100:
             if stars_for_score(self.score) != self.stars:
                 lowest, highest = score_band(self.stars) if MIN_STARS <= self.stars <= MAX_STARS else (0, 100)
-                errors["score"] = _("A %(stars)s-star product scores %(lowest)s to %(highest)s points, not %(score)s.") % {
+                errors["score"] = _(
+                    "A %(stars)s-star product scores %(lowest)s to %(highest)s points, not %(score)s."
+                ) % {
                     "stars": self.stars,
                     "lowest": lowest,
                     "highest": highest,
@@ -221,10 +221,11 @@ class ExpiryReminder(models.Model):
     class Meta:
         app_label = "catalogue"
         constraints = [
-            models.UniqueConstraint(
-                fields=["certificate", "days_before", "valid_until"], name="expiry_reminder_once"
-            )
+            models.UniqueConstraint(fields=["certificate", "days_before", "valid_until"], name="expiry_reminder_once")
         ]
+
+    def __str__(self):
+        return f"{self.certificate.number}: {self.days_before}"
 
 
 class CertifiedProductQuerySet(ProductQuerySet):

@@ -13,14 +13,19 @@ class SearchForm(forms.Form):
         required=False,
         label=_("Search"),
         max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": _("Search OCOP products"), "class": "form-control", "type": "search"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Search OCOP products"), "class": "form-control", "type": "search"}
+        ),
     )
 
 
 def star_choices():
     from django.conf import settings
 
-    return [(stars, _("%(stars)s stars") % {"stars": stars}) for stars in range(settings.OCOP_MIN_STARS_FOR_SALE, MAX_STARS + 1)]
+    return [
+        (stars, _("%(stars)s stars") % {"stars": stars})
+        for stars in range(settings.OCOP_MIN_STARS_FOR_SALE, MAX_STARS + 1)
+    ]
 
 
 class CatalogueFilterForm(forms.Form):

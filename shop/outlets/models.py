@@ -156,7 +156,9 @@ class Booth(models.Model):
         limit_choices_to={"kind": "producer"},
         verbose_name=_("producer"),
     )
-    products = models.ManyToManyField("catalogue.Product", blank=True, related_name="booths", verbose_name=_("products shown"))
+    products = models.ManyToManyField(
+        "catalogue.Product", blank=True, related_name="booths", verbose_name=_("products shown")
+    )
 
     class Meta:
         ordering = ["fair", "number"]

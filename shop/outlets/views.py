@@ -57,7 +57,9 @@ class FairDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["booths"] = Booth.objects.filter(fair=self.object).select_related("producer").prefetch_related(
-            Prefetch("products", queryset=Product.objects.for_sale().select_related("certificate"))
+        context["booths"] = (
+            Booth.objects.filter(fair=self.object)
+            .select_related("producer")
+            .prefetch_related(Prefetch("products", queryset=Product.objects.for_sale().select_related("certificate")))
         )
         return context

@@ -31,7 +31,9 @@ class Partner(AbstractPartner):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PRODUCER)
     producer_kind = models.CharField(_("type of producer"), max_length=24, choices=ProducerKind.choices, blank=True)
     tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
-    province_code = models.PositiveSmallIntegerField(_("province"), choices=province_choices, null=True, blank=True, db_index=True)
+    province_code = models.PositiveSmallIntegerField(
+        _("province"), choices=province_choices, null=True, blank=True, db_index=True
+    )
     ward_code = models.PositiveIntegerField(_("commune / ward"), null=True, blank=True)
     street_address = models.CharField(_("street address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)

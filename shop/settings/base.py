@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "shop.outlets.apps.OutletsConfig",
     "shop.health.apps.HealthConfig",
     "cms.apps.CmsConfig",
+    "fixtures.apps.FixturesConfig",
     # Oscar, with our forks in place of catalogue, partner, checkout and search.
     "shop.oscar_config.OcopShop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -217,7 +218,9 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 # Without a broker, tasks run in the web process as they are sent.
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not (REDIS_URL or env("CELERY_BROKER_URL", default="")))
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=not (REDIS_URL or env("CELERY_BROKER_URL", default=""))
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
