@@ -5,11 +5,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 
-from catalog.models import CertificateEvent, OcopCertificate, default_valid_until, today
+from catalog.models import CertificateEvent, ExpiryReminder, OcopCertificate, default_valid_until, today
 from catalog.stars import stars_for_score
+
+
+def _stars_for(score):
+    try:
+        return stars_for_score(score)
+    except (TypeError, ValueError):
+        raise ValidationError({"score": _("An OCOP score is a whole number from 0 to 100.")}) from None
 
 
 @transaction.atomic
@@ -18,7 +25,7 @@ def issue_certificate(product, *, reference="", recorded_by=None, **fields):
 
     ``fields`` are the OcopCertificate fields; stars follow from the score.
     """
-    fields.setdefault("stars", stars_for_score(fields["score"]))
+    fields.setdefault("stars", _stars_for(fields["score"]))
     certificate = OcopCertificate(product=product, **fields)
     if certificate.valid_until is None:
         certificate.valid_until = default_valid_until(certificate.valid_from)
@@ -42,9 +49,11 @@ def issue_certificate(product, *, reference="", recorded_by=None, **fields):
 def rerate_certificate(certificate, *, score, occurred_on, reference, note="", recorded_by=None, certifying_level=None):
     """Record a re-evaluation or inspection that changed the score: an upgrade or a reduction of stars."""
     certificate = OcopCertificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status == OcopCertificate.Status.WITHDRAWN:
+        raise ValidationError(_("A withdrawn certificate cannot be re-rated; issue a new one."))
     stars_before = certificate.stars
     certificate.score = score
-    certificate.stars = stars_for_score(score)
+    certificate.stars = _stars_for(score)
     if certifying_level:
         certificate.certifying_level = certifying_level
     if certificate.stars == stars_before:
@@ -88,16 +97,27 @@ def withdraw_certificate(certificate, *, occurred_on, reference, note="", record
 
 @transaction.atomic
 def renew_certificate(
-    certificate, *, decision_number, decision_date, valid_from, score=None, reference="", note="", recorded_by=None
+    certificate,
+    *,
+    decision_number,
+    decision_date,
+    valid_from,
+    score=None,
+    certifying_level=None,
+    reference="",
+    note="",
+    recorded_by=None,
 ):
-    """A re-evaluation in time renews the certificate for another validity period."""
+    """A re-evaluation renews the certificate for another validity period (36 months from ``valid_from``)."""
     certificate = OcopCertificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.status == OcopCertificate.Status.WITHDRAWN:
         raise ValidationError(_("A withdrawn certificate cannot be renewed; issue a new one."))
     stars_before = certificate.stars
     if score is not None:
         certificate.score = score
-        certificate.stars = stars_for_score(score)
+        certificate.stars = _stars_for(score)
+    if certifying_level:
+        certificate.certifying_level = certifying_level
     certificate.decision_number = decision_number
     certificate.decision_date = decision_date
     certificate.valid_from = valid_from
@@ -121,8 +141,14 @@ def renew_certificate(
 def record_expiries(day=None):
     """Write an 'expired' entry in the history of each certificate that has run out. Safe to run again."""
     day = day or today()
+    # Exists(), not exclude(events__…): exclude() across a multi-valued relation does not
+    # require both conditions to hold for the same event, so a certificate that expired
+    # once and was renewed (its "renewed" event carries the new end) would never expire again.
+    already_recorded = CertificateEvent.objects.filter(
+        certificate=OuterRef("pk"), kind=CertificateEvent.Kind.EXPIRED, valid_until_after=OuterRef("valid_until")
+    )
     expired = OcopCertificate.objects.filter(status=OcopCertificate.Status.ACTIVE, valid_until__lt=day).exclude(
-        events__kind=CertificateEvent.Kind.EXPIRED, events__valid_until_after=F("valid_until")
+        Exists(already_recorded)
     )
     recorded = 0
     for certificate in expired.iterator():
@@ -130,7 +156,8 @@ def record_expiries(day=None):
             with transaction.atomic():
                 certificate.events.create(
                     kind=CertificateEvent.Kind.EXPIRED,
-                    occurred_on=certificate.valid_until,
+                    # The first day without validity: a certificate valid until D expires at 00:00 on D + 1.
+                    occurred_on=certificate.valid_until + timedelta(days=1),
                     stars_before=certificate.stars,
                     valid_until_after=certificate.valid_until,
                     reference=_("Validity ended"),
@@ -150,9 +177,13 @@ def certificates_due_reminder(days_before, day=None):
     day = day or today()
     smaller = [days for days in settings.OCOP_EXPIRY_REMINDER_DAYS if days < days_before]
     window_start = day + timedelta(days=max(smaller) + 1 if smaller else 0)
+    already_sent = ExpiryReminder.objects.filter(
+        certificate=OuterRef("pk"), days_before=days_before, valid_until=OuterRef("valid_until")
+    )
     return (
         OcopCertificate.objects.for_sale_on(day)
+        .filter(product__certificate=F("pk"))  # the product's current certificate, not one it replaced
         .filter(valid_until__gte=window_start, valid_until__lte=day + timedelta(days=days_before))
-        .exclude(expiry_reminders__days_before=days_before, expiry_reminders__valid_until=F("valid_until"))
+        .exclude(Exists(already_sent))
         .select_related("product", "product__producer")
     )

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -135,29 +137,60 @@ class OcopCertificate(models.Model):
         return (self.valid_until - (day or today())).days
 
     def reason_not_for_sale(self, day):
-        """Why the product cannot be sold on ``day``, in the buyer's language; None if it can."""
+        """Why the product cannot be sold on ``day``, or None if it can.
+
+        A lower-case clause in the buyer's language ("the OCOP certificate was withdrawn on
+        05/03/2026"), to be set in a sentence: see shop.partner.availability.NotForSale.
+        """
         if self.status == self.Status.WITHDRAWN:
-            return _("its OCOP certificate was withdrawn on %(date)s") % {
-                "date": date_format(self.withdrawn_on or self.valid_until, "SHORT_DATE_FORMAT")
-            }
+            if self.withdrawn_on is None:
+                return _("the OCOP certificate was withdrawn")
+            return _("the OCOP certificate was withdrawn on %(date)s") % {"date": _short_date(self.withdrawn_on)}
         if day > self.valid_until:
-            return _("its OCOP certificate expired on %(date)s") % {
-                "date": date_format(self.valid_until, "SHORT_DATE_FORMAT")
+            return _("the OCOP certificate expired: it was valid until %(date)s") % {
+                "date": _short_date(self.valid_until)
             }
         if day < self.valid_from:
-            return _("its OCOP certificate is valid only from %(date)s") % {
-                "date": date_format(self.valid_from, "SHORT_DATE_FORMAT")
-            }
+            return _("the OCOP certificate is valid only from %(date)s") % {"date": _short_date(self.valid_from)}
         if self.stars < settings.OCOP_MIN_STARS_FOR_SALE:
-            return _("its OCOP rating is %(stars)s stars; only products of %(minimum)s stars or more are sold") % {
+            reduction = self.last_reduction()
+            if reduction is not None:
+                return _(
+                    "the OCOP rating was reduced to %(stars)s stars on %(date)s; "
+                    "only products of %(minimum)s stars or more are sold"
+                ) % {
+                    "stars": self.stars,
+                    "date": _short_date(reduction.occurred_on),
+                    "minimum": settings.OCOP_MIN_STARS_FOR_SALE,
+                }
+            return _("the OCOP rating is %(stars)s stars; only products of %(minimum)s stars or more are sold") % {
                 "stars": self.stars,
                 "minimum": settings.OCOP_MIN_STARS_FOR_SALE,
             }
         return None
 
+    def last_reduction(self):
+        """The reduction that set the current star level, if the last change of stars was one."""
+        last_rating = self.events.filter(stars_after__isnull=False).order_by("-occurred_on", "-pk").first()
+        if last_rating is not None and last_rating.kind == CertificateEvent.Kind.REDUCED:
+            return last_rating
+        return None
+
+
+def _short_date(day):
+    return date_format(day, "SHORT_DATE_FORMAT")
+
 
 def default_valid_until(valid_from):
-    return valid_from + relativedelta(months=settings.OCOP_CERTIFICATE_VALIDITY_MONTHS) - relativedelta(days=1)
+    """The last day of validity of a certificate valid from ``valid_from``: 36 months, both ends included.
+
+    It ends the day before the same date 36 months on. When that date does not exist (a
+    start on 29 February), the period runs to the end of the month instead, never shorter.
+    """
+    anniversary = valid_from + relativedelta(months=settings.OCOP_CERTIFICATE_VALIDITY_MONTHS)
+    if anniversary.day < valid_from.day:
+        return anniversary  # relativedelta stopped at the month's last day: that day is the last one
+    return anniversary - timedelta(days=1)
 
 
 class CertificateEvent(models.Model):
