@@ -1,7 +1,7 @@
 import logging
 
 from celery import shared_task
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -47,11 +47,12 @@ def send_expiry_reminder(certificate):
     if not recipients:
         logger.warning("Producer %s has no e-mail address for the expiry reminder", producer)
         return
+    # Producers are written to in Vietnamese, whatever language the worker runs in.
     with translation.override("vi"):
         context = {"certificate": certificate, "product": certificate.product, "producer": producer}
-        subject = render_to_string("catalogue/emails/expiry_reminder_subject.txt", context).strip()
+        subject = " ".join(render_to_string("catalogue/emails/expiry_reminder_subject.txt", context).split())
         body = render_to_string("catalogue/emails/expiry_reminder_body.txt", context)
-    send_mail(subject, body, None, recipients)
+    EmailMessage(subject, body, to=recipients, headers={"Content-Language": "vi"}).send()
 
 
 def producer_addresses(producer):
