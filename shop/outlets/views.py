@@ -1,10 +1,17 @@
-from django.db.models import Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from catalog.models import Product, today
 from shop.outlets.models import Booth, Fair, SalesPoint
 from shop.partner.models import StockRecord
+from shop.partner.places import province_name
+
+
+def certified_stock(partner_ref):
+    """Stock records of a partner for products on sale today."""
+    return StockRecord.objects.filter(partner=partner_ref, product__in=Product.objects.for_sale())
 
 
 class SalesPointListView(ListView):
@@ -13,11 +20,30 @@ class SalesPointListView(ListView):
     paginate_by = 48
 
     def get_queryset(self):
-        queryset = SalesPoint.objects.exclude(status=SalesPoint.Status.CLOSED).select_related("partner")
+        num_products = (
+            certified_stock(OuterRef("partner")).order_by().values("partner").annotate(c=Count("pk")).values("c")
+        )
+        queryset = (
+            SalesPoint.objects.exclude(status=SalesPoint.Status.CLOSED)
+            .select_related("partner")
+            .annotate(num_products=Coalesce(Subquery(num_products, output_field=IntegerField()), 0))
+        )
         province = self.request.GET.get("province", "")
-        if province.isdigit():
-            queryset = queryset.filter(partner__province_code=int(province))
+        self.province = int(province) if province.isdigit() else None
+        if self.province:
+            queryset = queryset.filter(partner__province_code=self.province)
         return queryset.order_by("partner__province_code", "partner__name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        codes = (
+            SalesPoint.objects.exclude(status=SalesPoint.Status.CLOSED)
+            .exclude(partner__province_code=None)
+            .values_list("partner__province_code", flat=True)
+        )
+        context["provinces"] = sorted(((code, province_name(code)) for code in set(codes)), key=lambda c: c[1])
+        context["selected_province"] = self.province
+        return context
 
 
 class SalesPointDetailView(DetailView):
@@ -30,7 +56,7 @@ class SalesPointDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["stock"] = (
-            StockRecord.objects.filter(partner=self.object.partner, product__in=Product.objects.for_sale())
+            certified_stock(self.object.partner)
             .select_related("product", "product__certificate", "product__producer")
             .order_by("product__title")
         )
@@ -42,11 +68,12 @@ class FairListView(ListView):
     context_object_name = "fairs"
 
     def get_queryset(self):
-        return Fair.objects.upcoming()
+        return Fair.objects.upcoming().annotate(num_booths=Count("booths")).order_by("starts_on", "name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["past_fairs"] = Fair.objects.filter(ends_on__lt=today()).order_by("-starts_on")[:12]
+        context["today"] = today()
         return context
 
 
@@ -60,6 +87,12 @@ class FairDetailView(DetailView):
         context["booths"] = (
             Booth.objects.filter(fair=self.object)
             .select_related("producer")
-            .prefetch_related(Prefetch("products", queryset=Product.objects.for_sale().select_related("certificate")))
+            .prefetch_related(
+                Prefetch(
+                    "products",
+                    queryset=Product.objects.for_sale().select_related("certificate").order_by("title"),
+                )
+            )
         )
+        context["today"] = today()
         return context

@@ -1,8 +1,17 @@
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from catalog.models import Product
 from shop.partner.models import Partner
+from shop.partner.places import province_name
+
+
+def _province_filter(request):
+    """The province code chosen in ``?province=``, or None."""
+    value = request.GET.get("province", "")
+    return int(value) if value.isdigit() else None
 
 
 class ProducerListView(ListView):
@@ -11,7 +20,30 @@ class ProducerListView(ListView):
     paginate_by = 48
 
     def get_queryset(self):
-        return Partner.objects.producers().order_by("name")
+        live = (
+            Product.objects.for_sale()
+            .filter(producer=OuterRef("pk"))
+            .order_by()
+            .values("producer")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        queryset = Partner.objects.producers().annotate(
+            num_products=Coalesce(Subquery(live, output_field=IntegerField()), 0)
+        )
+        self.province = _province_filter(self.request)
+        if self.province:
+            queryset = queryset.filter(province_code=self.province)
+        return queryset.order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        codes = Partner.objects.producers().exclude(province_code=None).values_list("province_code", flat=True)
+        context["provinces"] = sorted(
+            ((code, province_name(code)) for code in set(codes)), key=lambda choice: choice[1]
+        )
+        context["selected_province"] = self.province
+        return context
 
 
 class ProducerDetailView(DetailView):
@@ -24,7 +56,11 @@ class ProducerDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["products"] = Product.objects.for_listing().filter(producer=self.object).order_by("title")
-        context["booths"] = self.object.booths.filter(fair__in=_upcoming_fairs()).select_related("fair")
+        context["booths"] = (
+            self.object.booths.filter(fair__in=_upcoming_fairs())
+            .select_related("fair")
+            .order_by("fair__starts_on", "number")
+        )
         return context
 
 
