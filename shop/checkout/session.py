@@ -1,0 +1,26 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.checkout import exceptions
+from oscar.apps.checkout.session import CheckoutSessionMixin as CoreCheckoutSessionMixin
+
+from shop.partner.availability import NotForSale
+
+
+class CheckoutSessionMixin(CoreCheckoutSessionMixin):
+    def check_basket_is_valid(self, request):
+        """Send the buyer back to the basket, saying why, when a product there can no longer be sold.
+
+        Every checkout step runs this, placing the order included, so a certificate that
+        expires or is withdrawn while the buyer is checking out stops the order too.
+        Other reasons (stock) keep Oscar's wording.
+        """
+        not_for_sale = []
+        for line in request.basket.all_lines():
+            availability = request.strategy.fetch_for_line(line).availability
+            if isinstance(availability, NotForSale):
+                not_for_sale.append(
+                    _("%(refusal)s Please remove it from your basket to continue.") % {"refusal": availability.refusal}
+                )
+        if not_for_sale:
+            raise exceptions.FailedPreCondition(url=reverse("basket:summary"), messages=not_for_sale)
+        return super().check_basket_is_valid(request)
