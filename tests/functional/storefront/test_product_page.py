@@ -194,3 +194,19 @@ def test_staff_still_see_a_lapsed_product_with_the_reason(staff_client):
     text = visible_text(response)
     assert "Nhung hươu Hương Sơn" in text
     assert f"Hidden from buyers: {product.reason_not_for_sale()}." in text
+
+
+def test_description_keeps_line_breaks_and_harmless_html_only(english):
+    plain = certified_product(description="Mật ong hoa rừng.\nThu hoạch mùa xuân.")
+    rich = certified_product(
+        description='<p onclick="steal()">Nước mắm <strong>cốt nhĩ</strong></p>'
+        '<script>alert(1)</script><a href="javascript:steal()">xem</a>'
+    )
+
+    plain_page = html(english.get(plain.get_absolute_url()))
+    rich_page = html(english.get(rich.get_absolute_url()))
+
+    assert "<p>Mật ong hoa rừng.<br>Thu hoạch mùa xuân.</p>" in plain_page
+    assert "<p>Nước mắm <strong>cốt nhĩ</strong></p>" in rich_page
+    assert "<script>alert(1)</script>" not in rich_page
+    assert "steal()" not in rich_page
