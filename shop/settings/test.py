@@ -7,3 +7,7 @@ STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tasks run where they are sent, even when a broker is configured (CI sets one):
+# the tests that need a real worker start one on a queue of their own
+# (tests/integration/celery/).
+CELERY_TASK_ALWAYS_EAGER = True
