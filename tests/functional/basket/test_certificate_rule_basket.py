@@ -77,7 +77,7 @@ def test_add_to_basket_until_the_last_second_and_not_after(english, honey):
         response = add_to_basket(english, honey)
         assert basket_quantity(english, honey) == 1
         assert (
-            "“Mật ong rừng Vũ Quang” cannot be bought: the OCOP certificate expired: it was valid until 06/30/2026."
+            "“Mật ong rừng Vũ Quang” cannot be bought: the OCOP certificate expired: it was valid until 30/06/2026."
             in messages_of(response)
         )
 
@@ -87,7 +87,7 @@ def test_the_refusal_uses_the_buyers_language_for_the_date(vietnamese, honey):
         response = add_to_basket(vietnamese, honey)
     (message,) = [message for message in messages_of(response) if "Mật ong rừng Vũ Quang" in message]
     assert message.startswith("“Mật ong rừng Vũ Quang”")
-    assert "30-06-2026" in message
+    assert "30/06/2026" in message
     assert basket_quantity(vietnamese, honey) == 0
 
 
@@ -101,7 +101,7 @@ def test_basket_holding_an_expired_product_warns_the_buyer(english, honey):
     assert response.status_code == 200
     assert response.context["basket_warnings"] == ["'Mật ong rừng Vũ Quang' is no longer available"]
     content = response.content.decode()
-    assert "Not for sale: the OCOP certificate expired: it was valid until 06/30/2026" in content
+    assert "Not for sale: the OCOP certificate expired: it was valid until 30/06/2026" in content
 
 
 def test_raising_the_quantity_of_an_expired_line_is_refused(english, honey):
@@ -124,7 +124,7 @@ def test_raising_the_quantity_of_an_expired_line_is_refused(english, honey):
     assert response.status_code == 200
     errors = response.context["formset"].errors[0]["quantity"]
     assert errors == [
-        "“Mật ong rừng Vũ Quang” cannot be bought: the OCOP certificate expired: it was valid until 06/30/2026."
+        "“Mật ong rừng Vũ Quang” cannot be bought: the OCOP certificate expired: it was valid until 30/06/2026."
     ]
     line.refresh_from_db()
     assert line.quantity == 1
@@ -135,11 +135,11 @@ def test_raising_the_quantity_of_an_expired_line_is_refused(english, honey):
     [
         (
             lambda c: withdraw_certificate(c, occurred_on=date(2026, 6, 22), reference="Quyết định 901/QĐ-UBND"),
-            "the OCOP certificate was withdrawn on 06/22/2026",
+            "the OCOP certificate was withdrawn on 22/06/2026",
         ),
         (
             lambda c: rerate_certificate(c, score=42, occurred_on=date(2026, 6, 22), reference="Biên bản 15/BB"),
-            "the OCOP rating was reduced to 2 stars on 06/22/2026; only products of 3 stars or more are sold",
+            "the OCOP rating was reduced to 2 stars on 22/06/2026; only products of 3 stars or more are sold",
         ),
     ],
     ids=["withdrawn", "reduced"],

@@ -28,7 +28,7 @@ EXPIRED = "2026-06-30 17:00:00"  # 00:00 on 1 July in Hà Nội
 BEFORE = "2026-06-20 03:00:00"
 
 EXPIRY_MESSAGE = (
-    "“Mật ong rừng Vũ Quang” cannot be bought: the OCOP certificate expired: it was valid until 06/30/2026. "
+    "“Mật ong rừng Vũ Quang” cannot be bought: the OCOP certificate expired: it was valid until 30/06/2026. "
     "Please remove it from your basket to continue."
 )
 
@@ -160,11 +160,11 @@ def test_expiry_between_preview_and_placing_the_order_places_nothing(buyer, hone
     [
         (
             lambda c: withdraw_certificate(c, occurred_on=date(2026, 6, 22), reference="Quyết định 901/QĐ-UBND"),
-            "the OCOP certificate was withdrawn on 06/22/2026",
+            "the OCOP certificate was withdrawn on 22/06/2026",
         ),
         (
             lambda c: rerate_certificate(c, score=42, occurred_on=date(2026, 6, 22), reference="Biên bản 15/BB"),
-            "the OCOP rating was reduced to 2 stars on 06/22/2026; only products of 3 stars or more are sold",
+            "the OCOP rating was reduced to 2 stars on 22/06/2026; only products of 3 stars or more are sold",
         ),
     ],
     ids=["withdrawn", "reduced"],
@@ -209,7 +209,7 @@ def test_the_reason_is_given_in_the_buyers_language(vietnamese, honey):
         assert response.url == reverse("basket:summary")
         page = vietnamese.get(response.url)
     (message,) = [message for message in messages_of(page) if message.startswith("“Mật ong rừng Vũ Quang”")]
-    assert "30-06-2026" in message
+    assert "30/06/2026" in message
 
 
 # --- orders already placed -----------------------------------------------

@@ -335,21 +335,21 @@ def test_the_reasons_a_product_is_not_for_sale(english):
     start, end = certificate.valid_from, certificate.valid_until
     assert product.reason_not_for_sale(end) is None
     assert product.reason_not_for_sale(end + timedelta(days=1)) == (
-        f"the OCOP certificate expired: it was valid until {end:%m/%d/%Y}"
+        f"the OCOP certificate expired: it was valid until {end:%d/%m/%Y}"
     )
     assert product.reason_not_for_sale(start - timedelta(days=1)) == (
-        f"the OCOP certificate is valid only from {start:%m/%d/%Y}"
+        f"the OCOP certificate is valid only from {start:%d/%m/%Y}"
     )
 
     rerate_certificate(certificate, score=40, occurred_on=date(2026, 2, 3), reference="Biên bản 4")
     product = Product.objects.get(pk=product.pk)
     assert product.reason_not_for_sale(end) == (
-        "the OCOP rating was reduced to 2 stars on 02/03/2026; only products of 3 stars or more are sold"
+        "the OCOP rating was reduced to 2 stars on 03/02/2026; only products of 3 stars or more are sold"
     )
 
     withdraw_certificate(certificate, occurred_on=date(2026, 2, 20), reference="Quyết định 90/QĐ-UBND")
     product = Product.objects.get(pk=product.pk)
-    assert product.reason_not_for_sale(end) == "the OCOP certificate was withdrawn on 02/20/2026"
+    assert product.reason_not_for_sale(end) == "the OCOP certificate was withdrawn on 20/02/2026"
 
 
 def test_a_certificate_issued_below_three_stars_is_not_called_reduced(english):
