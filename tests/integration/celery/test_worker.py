@@ -11,7 +11,9 @@ from catalog.tasks import record_certificate_expiries, remind_expiring_certifica
 from tests.factories import CertificateFactory, ProducerFactory, ProductFactory
 from tests.integration.conftest import wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the data the migrations made (Wagtail's root page, the home page, the site)
+# comes back after the flush, for the tests that run after these.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ CLOSED_PORT = 1  # nothing listens there: connections are refused at once
 
 
 @pytest.fixture
-def celery_conf():
+def celery_conf(monkeypatch):
     """Change the Celery app's configuration for one test."""
     saved = {}
 
@@ -24,6 +24,9 @@ def celery_conf():
         for key, value in values.items():
             saved.setdefault(key, celery_app.conf[key])
             celery_app.conf[key] = value
+            if key == "broker_url":
+                # Celery reads the variable before its configuration (CI sets it).
+                monkeypatch.setenv("CELERY_BROKER_URL", value)
 
     yield change
     celery_app.conf.update(saved)
@@ -58,7 +61,7 @@ def fake_elasticsearch():
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     state["url"] = f"http://127.0.0.1:{server.server_address[1]}"
     yield state
