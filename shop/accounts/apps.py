@@ -11,4 +11,4 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from shop.accounts.roles import ensure_role_groups
 
-        post_migrate.connect(ensure_role_groups, sender=self)
+        post_migrate.connect(ensure_role_groups, dispatch_uid="ensure_role_groups")

@@ -72,17 +72,21 @@ ROLE_PERMISSIONS = {
 }
 
 
-def _permission(dotted):
-    app_label, codename = dotted.split(".")
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-
-
 def ensure_role_groups(**kwargs):
-    """Create each role's group and give it (at least) its permissions. Safe to run again."""
+    """Create each role's group and give it its permissions. Safe to run again.
+
+    Connected to post_migrate for every app: permissions appear app by app, so
+    each call adds those that exist by then and the last call completes the set.
+    """
+    wanted = {tuple(dotted.split(".")) for permissions in ROLE_PERMISSIONS.values() for dotted in permissions}
+    existing = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.filter(
+            codename__in={codename for _app, codename in wanted}
+        ).select_related("content_type")
+    }
     for name, permissions in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
-        try:
-            group.permissions.add(*[_permission(dotted) for dotted in permissions])
-        except Permission.DoesNotExist:
-            # Not every app has migrated yet; the last post_migrate call completes the set.
-            continue
+        found = [existing[key] for key in (tuple(dotted.split(".")) for dotted in permissions) if key in existing]
+        if found:
+            group.permissions.add(*found)
