@@ -96,7 +96,9 @@ def main():
 
     out = ROOT / "var" / "bench" / "storefront.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    print(f"{results['products']} products on {results['database']}; load_demo_data {results['load_demo_data_seconds']} s")
+    print(
+        f"{results['products']} products on {results['database']}; load_demo_data {results['load_demo_data_seconds']} s"
+    )
     print(f"{'page':<16}{'median ms':>12}{'p95 ms':>10}{'queries':>10}")
     for page in ("catalogue_list", "category_page", "product_page"):
         row = results[page]
