@@ -318,6 +318,15 @@ class Product(AbstractProduct):
     def is_for_sale(self):
         return self.is_for_sale_on(today())
 
+    @property
+    def sorted_recommended_products(self):
+        """The producer's recommendations that are for sale, in ranking order, ready for product cards."""
+        return list(
+            Product.objects.for_listing()
+            .filter(productrecommendation__primary=self)
+            .order_by("-productrecommendation__ranking", "productrecommendation__id")
+        )
+
     def reason_not_for_sale(self, day=None):
         day = day or today()
         if self.certificate_id is None:

@@ -125,3 +125,28 @@ def test_sales_point_and_fair_pages_queries_are_flat(client, producers, django_a
     for url, count in counts.items():
         with django_assert_max_num_queries(count):
             client.get(url)
+
+
+def test_product_page_with_history_and_recommendations_stays_flat(client, producers, django_assert_max_num_queries):
+    """Oscar shows recently viewed and recommended products as cards; they are fetched together."""
+    from catalog.certificates import withdraw_certificate
+    from catalog.models import ProductRecommendation, today
+
+    product, *others = add_products(12, producers)
+    ProductRecommendation.objects.create(primary=product, recommendation=others[0], ranking=2)
+    client.get(others[0].get_absolute_url())
+    client.get(others[1].get_absolute_url())
+    with_two_viewed = count_queries(client, product.get_absolute_url())
+
+    for other in others[2:]:
+        ProductRecommendation.objects.create(primary=product, recommendation=other, ranking=1)
+        client.get(other.get_absolute_url())
+    lapsed = others[-1]
+    withdraw_certificate(lapsed.certificate, occurred_on=today(), reference="Biên bản kiểm tra số 7")
+
+    with django_assert_max_num_queries(with_two_viewed):
+        response = client.get(product.get_absolute_url())
+    shown = response.content.decode()
+    assert others[2].title in shown
+    # A product withdrawn since it was viewed is neither recently viewed nor recommended.
+    assert lapsed.title not in shown
