@@ -13,17 +13,17 @@ def test_buyer_browses_home_category_product_and_switches_to_english(demo_world,
     # A browser that prefers English still gets Vietnamese until the buyer chooses.
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "vi"
-    assert page.locator(".product_pod").count() > 0
+    assert page.locator(".ocop-card").count() > 0
     screenshot("home")
 
     group_link = page.locator("a[href*='/catalogue/category/']").first
     group_name = group_link.inner_text().strip()
     page.goto(live_server.url + group_link.get_attribute("href"))
     assert group_name in page.locator("h1").inner_text()
-    assert page.locator(".product_pod").count() > 0
+    assert page.locator(".ocop-card").count() > 0
     screenshot("category")
 
-    page.locator(".product_pod h3 a").first.click()
+    page.locator(".ocop-card-title a").first.click()
     page.wait_for_load_state()
     assert "/catalogue/" in page.url
     body = page.locator("body").inner_text()
