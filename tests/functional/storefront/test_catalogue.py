@@ -104,7 +104,7 @@ def test_filters_combine(client, assortment):
 
     response = client.get("/catalogue/", {"group": "food", "province": THANH_HOA, "stars": 5})
     assert titles(response) == []
-    assert "No certified product matches these filters" in visible_text(response)
+    assert "Không có sản phẩm đạt chứng nhận nào phù hợp với bộ lọc" in visible_text(response)
 
 
 def test_filter_form_keeps_the_selection(client, assortment):
