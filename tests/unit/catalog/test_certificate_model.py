@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from catalog.groups import ProductGroup
 from catalog.models import OcopCertificate, default_valid_until, today
@@ -62,7 +63,8 @@ def test_a_score_outside_the_star_band_is_refused(score, stars):
 
 
 def test_the_score_error_names_the_band_of_the_stars():
-    errors = errors_of(unsaved_certificate(stars=3, score=70))
+    with translation.override("en"):
+        errors = errors_of(unsaved_certificate(stars=3, score=70))
     assert errors["score"] == ["A 3-star product scores 50 to 69 points, not 70."]
 
 
