@@ -11,3 +11,5 @@ STORAGES = {  # noqa: F405
 # the tests that need a real worker start one on a queue of their own
 # (tests/integration/celery/).
 CELERY_TASK_ALWAYS_EAGER = True
+# Static files are not collected for the tests; WhiteNoise would warn on every request.
+MIDDLEWARE = [entry for entry in MIDDLEWARE if not entry.startswith("whitenoise.")]  # noqa: F405
