@@ -8,9 +8,9 @@ class ProductGroup(models.TextChoices):
     FOOD = "food", _("Food")
     BEVERAGES = "beverages", _("Beverages")
     HERBS = "herbs", _("Medicinal herbs and herbal products")
-    HANDICRAFTS = "handicrafts", _("Handicrafts and decorative goods")
+    HANDICRAFTS = "handicrafts", _("Handicrafts")
     ORNAMENTAL = "ornamental", _("Ornamental plants and animals")
-    TOURISM = "tourism", _("Community, eco- and rural tourism services")
+    TOURISM = "tourism", _("Community tourism, eco-tourism and tourist sites")
 
 
 SUBGROUPS = {
