@@ -149,6 +149,20 @@ def test_category_page_of_a_group(english, assortment):
     assert f'href="{drinks.get_absolute_url()}"' in html(english.get("/catalogue/"))
 
 
+def test_a_plain_category_lists_its_products_and_its_subcategories_once(english, assortment):
+    gifts = Category.add_root(name="Quà Tết")
+    baskets = gifts.add_child(name="Giỏ quà")
+    for category in (gifts, baskets):
+        assortment["honey"].categories.add(category)
+    assortment["wine"].categories.add(baskets)
+
+    response = english.get(gifts.get_absolute_url())
+
+    assert response.status_code == 200
+    assert sorted(titles(response)) == ["Mật ong rừng Vũ Quang", "Rượu Kim Sơn"]
+    assert response.context["paginator"].count == 2
+
+
 def test_category_page_in_vietnamese_and_english(client, assortment):
     food = Category.add_root(name="Thực phẩm", ocop_group=ProductGroup.FOOD)
 
