@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from catalog.models import Product
+from shop.outlets.models import Fair
 from shop.partner.models import Partner
 from shop.partner.places import province_name
 
@@ -57,14 +58,8 @@ class ProducerDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["products"] = Product.objects.for_listing().filter(producer=self.object).order_by("title")
         context["booths"] = (
-            self.object.booths.filter(fair__in=_upcoming_fairs())
+            self.object.booths.filter(fair__in=Fair.objects.upcoming())
             .select_related("fair")
             .order_by("fair__starts_on", "number")
         )
         return context
-
-
-def _upcoming_fairs():
-    from shop.outlets.models import Fair
-
-    return Fair.objects.upcoming()
