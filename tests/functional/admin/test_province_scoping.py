@@ -149,3 +149,24 @@ def test_certificates_of_other_provinces_are_not_listed(client, ha_tinh_coordina
     listing = client.get(reverse("admin:catalogue_ocopcertificate_changelist")).content.decode()
     assert own.certificate.number in listing
     assert other.certificate.number not in listing
+
+
+@pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/catalogue/", "/dashboard/orders/"])
+def test_officers_are_kept_out_of_oscars_shop_wide_dashboard(client, url):
+    """Oscar's dashboard would take an is_staff officer for an administrator of every producer."""
+    client.force_login(officer(Role.COORDINATION_OFFICER, HA_TINH, "vpdp@example.vn"))
+    assert client.get(url).status_code == 403
+
+
+def test_producer_staff_and_superusers_still_reach_the_dashboard(client):
+    producer = ProducerFactory()
+    staff = get_user_model().objects.create_user(username="hung", email="hung@example.vn", password="x")
+    staff.groups.add(Group.objects.get(name=Role.PRODUCER_STAFF))
+    producer.users.add(staff)
+    client.force_login(staff)
+    assert client.get("/dashboard/catalogue/").status_code == 200
+
+    admin = get_user_model().objects.create_superuser(username="root", email="root@example.vn", password="x")
+    StaffProfile.objects.create(user=admin, province_code=HA_TINH, organisation="Sở")
+    client.force_login(admin)
+    assert client.get("/dashboard/").status_code == 200
