@@ -186,4 +186,5 @@ def certificates_due_reminder(days_before, day=None):
         .filter(valid_until__gte=window_start, valid_until__lte=day + timedelta(days=days_before))
         .exclude(Exists(already_sent))
         .select_related("product", "product__producer")
+        .prefetch_related("product__producer__users")
     )

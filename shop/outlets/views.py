@@ -6,7 +6,7 @@ from django.views.generic import DetailView, ListView
 from catalog.models import Product, today
 from shop.outlets.models import Booth, Fair, SalesPoint
 from shop.partner.models import StockRecord
-from shop.partner.places import province_name
+from shop.partner.places import province_in_query, province_options
 
 
 def certified_stock(partner_ref):
@@ -28,20 +28,16 @@ class SalesPointListView(ListView):
             .select_related("partner")
             .annotate(num_products=Coalesce(Subquery(num_products, output_field=IntegerField()), 0))
         )
-        province = self.request.GET.get("province", "")
-        self.province = int(province) if province.isdigit() else None
+        self.province = province_in_query(self.request)
         if self.province:
             queryset = queryset.filter(partner__province_code=self.province)
         return queryset.order_by("partner__province_code", "partner__name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        codes = (
-            SalesPoint.objects.exclude(status=SalesPoint.Status.CLOSED)
-            .exclude(partner__province_code=None)
-            .values_list("partner__province_code", flat=True)
+        context["provinces"] = province_options(
+            SalesPoint.objects.exclude(status=SalesPoint.Status.CLOSED).values_list("partner__province_code", flat=True)
         )
-        context["provinces"] = sorted(((code, province_name(code)) for code in set(codes)), key=lambda c: c[1])
         context["selected_province"] = self.province
         return context
 

@@ -45,3 +45,14 @@ def ward_code_by_name(province_code, name):
         if ward == name:
             return code
     raise LookupError(f"No commune or ward named {name!r} in province {province_code}.")
+
+
+def province_options(codes):
+    """(code, name) of each distinct province code, sorted by name: a list page's province filter."""
+    return sorted(((code, province_name(code)) for code in set(codes) if code), key=lambda choice: choice[1])
+
+
+def province_in_query(request):
+    """The province code chosen with ``?province=``, or None."""
+    value = request.GET.get("province", "")
+    return int(value) if value.isdigit() else None

@@ -6,13 +6,7 @@ from django.views.generic import DetailView, ListView
 from catalog.models import Product
 from shop.outlets.models import Fair
 from shop.partner.models import Partner
-from shop.partner.places import province_name
-
-
-def _province_filter(request):
-    """The province code chosen in ``?province=``, or None."""
-    value = request.GET.get("province", "")
-    return int(value) if value.isdigit() else None
+from shop.partner.places import province_in_query, province_options
 
 
 class ProducerListView(ListView):
@@ -32,17 +26,14 @@ class ProducerListView(ListView):
         queryset = Partner.objects.producers().annotate(
             num_products=Coalesce(Subquery(live, output_field=IntegerField()), 0)
         )
-        self.province = _province_filter(self.request)
+        self.province = province_in_query(self.request)
         if self.province:
             queryset = queryset.filter(province_code=self.province)
         return queryset.order_by("name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        codes = Partner.objects.producers().exclude(province_code=None).values_list("province_code", flat=True)
-        context["provinces"] = sorted(
-            ((code, province_name(code)) for code in set(codes)), key=lambda choice: choice[1]
-        )
+        context["provinces"] = province_options(Partner.objects.producers().values_list("province_code", flat=True))
         context["selected_province"] = self.province
         return context
 
