@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "shop.accounts.apps.AccountsConfig",
     "shop.outlets.apps.OutletsConfig",
     "shop.health.apps.HealthConfig",
+    "shop.imports.apps.ImportsConfig",
     "cms.apps.CmsConfig",
     "fixtures.apps.FixturesConfig",
     # Oscar, with our forks in place of catalogue, partner, checkout and search.
@@ -51,12 +52,17 @@ INSTALLED_APPS = [
     "oscar.apps.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
-    "oscar.apps.order.apps.OrderConfig",
+    "shop.order.apps.OrderConfig",
     "shop.customer.apps.CustomerConfig",
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    "shop.dashboard.apps.DashboardConfig",
+    "shop.dashboard.listings.apps.ListingsDashboardConfig",
+    "shop.dashboard.review.apps.ReviewDashboardConfig",
+    "shop.dashboard.imports.apps.ImportsDashboardConfig",
+    "shop.dashboard.fulfilment.apps.FulfilmentDashboardConfig",
+    "shop.dashboard.producer_reports.apps.ProducerReportsDashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
@@ -197,6 +203,37 @@ OSCAR_HOMEPAGE = "/"
 OSCAR_PRODUCTS_PER_PAGE = 24
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
+
+# A producer's order line goes new -> confirmed -> packed -> shipped -> delivered, or is cancelled
+# before it ships (shop.order.fulfilment).
+OSCAR_INITIAL_LINE_STATUS = "new"
+OSCAR_LINE_STATUS_PIPELINE = {
+    "new": ("confirmed", "cancelled"),
+    "confirmed": ("packed", "cancelled"),
+    "packed": ("shipped", "cancelled"),
+    "shipped": ("delivered",),
+    "delivered": (),
+    "cancelled": (),
+}
+OSCAR_DASHBOARD_DEFAULT_ACCESS_FUNCTION = "shop.dashboard.nav.dashboard_access_fn"
+# Producers and sales points see their own shop window first; Oscar's menus follow for shop staff,
+# who alone may open Oscar's own pages (shop.dashboard.permissions).
+OSCAR_DASHBOARD_NAVIGATION = [
+    {
+        "label": _("My shop"),
+        "icon": "fas fa-store",
+        "children": [
+            {"label": _("Products"), "url_name": "dashboard:producer-product-list"},
+            {"label": _("Stock and prices"), "url_name": "dashboard:producer-stock-list"},
+            {"label": _("Import from a spreadsheet"), "url_name": "dashboard:producer-import-list"},
+            {"label": _("Producer page"), "url_name": "dashboard:producer-profile"},
+        ],
+    },
+    {"label": _("My orders"), "icon": "fas fa-shopping-cart", "url_name": "dashboard:producer-order-list"},
+    {"label": _("Monthly report"), "icon": "fas fa-chart-bar", "url_name": "dashboard:producer-report"},
+    {"label": _("Listing review"), "icon": "fas fa-clipboard-check", "url_name": "dashboard:review-list"},
+    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
+]
 
 # Oscar imports haystack; our search app does not use it.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}

@@ -151,22 +151,35 @@ def test_certificates_of_other_provinces_are_not_listed(client, ha_tinh_coordina
     assert other.certificate.number not in listing
 
 
-@pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/catalogue/", "/dashboard/orders/"])
+@pytest.mark.parametrize("url", ["/dashboard/catalogue/", "/dashboard/orders/", "/dashboard/users/"])
 def test_officers_are_kept_out_of_oscars_shop_wide_dashboard(client, url):
     """Oscar's dashboard would take an is_staff officer for an administrator of every producer."""
     client.force_login(officer(Role.COORDINATION_OFFICER, HA_TINH, "vpdp@example.vn"))
     assert client.get(url).status_code == 403
 
 
-def test_producer_staff_and_superusers_still_reach_the_dashboard(client):
+def test_officers_front_page_of_the_dashboard_is_the_listing_review(client):
+    client.force_login(officer(Role.COORDINATION_OFFICER, HA_TINH, "vpdp@example.vn"))
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard:review-list")
+
+
+def test_producer_staff_work_in_their_own_pages_not_oscars(client):
+    """Oscar's product pages would let a producer rename a product without review."""
     producer = ProducerFactory()
     staff = get_user_model().objects.create_user(username="hung", email="hung@example.vn", password="x")
     staff.groups.add(Group.objects.get(name=Role.PRODUCER_STAFF))
     producer.users.add(staff)
     client.force_login(staff)
-    assert client.get("/dashboard/catalogue/").status_code == 200
+    assert client.get("/dashboard/").status_code == 200
+    assert client.get("/dashboard/catalogue/").status_code == 403
+    assert client.get("/dashboard/orders/").status_code == 403
 
+
+def test_superusers_keep_the_whole_dashboard(client):
     admin = get_user_model().objects.create_superuser(username="root", email="root@example.vn", password="x")
     StaffProfile.objects.create(user=admin, province_code=HA_TINH, organisation="Sở")
     client.force_login(admin)
     assert client.get("/dashboard/").status_code == 200
+    assert client.get("/dashboard/catalogue/").status_code == 200

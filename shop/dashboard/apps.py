@@ -1,0 +1,28 @@
+import oscar.apps.dashboard.apps as apps
+from django.apps import apps as django_apps
+from django.urls import include, path
+
+
+class DashboardConfig(apps.DashboardConfig):
+    """Oscar's dashboard, with the pages where producers and sales points run their own shop window
+    and where coordination-office officers review listings."""
+
+    name = "shop.dashboard"
+
+    def ready(self):
+        super().ready()
+        self.listings_app = django_apps.get_app_config("listings_dashboard")
+        self.review_app = django_apps.get_app_config("review_dashboard")
+        self.imports_app = django_apps.get_app_config("imports_dashboard")
+        self.fulfilment_app = django_apps.get_app_config("fulfilment_dashboard")
+        self.producer_reports_app = django_apps.get_app_config("producer_reports_dashboard")
+
+    def get_urls(self):
+        urls = [
+            path("listings/", include(self.listings_app.urls[0])),
+            path("review/", include(self.review_app.urls[0])),
+            path("imports/", include(self.imports_app.urls[0])),
+            path("fulfilment/", include(self.fulfilment_app.urls[0])),
+            path("monthly-report/", include(self.producer_reports_app.urls[0])),
+        ]
+        return super().get_urls() + self.post_process_urls(urls)
