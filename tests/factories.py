@@ -145,3 +145,31 @@ class BoothFactory(factory.django.DjangoModelFactory):
     fair = factory.SubFactory(FairFactory)
     number = factory.Sequence(lambda n: f"B{n}")
     producer = factory.SubFactory(ProducerFactory)
+
+
+def partner_staff(partner, email=None):
+    """A member of ``partner``'s staff (producer staff or sales point operator) with dashboard access."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from shop.accounts.roles import Role
+
+    email = email or f"staff-{partner.code}@example.vn"
+    user = get_user_model().objects.create_user(username=email, email=email, password="x")
+    role = Role.PRODUCER_STAFF if partner.kind == Partner.Kind.PRODUCER else Role.SALES_POINT_OPERATOR
+    user.groups.add(Group.objects.get(name=role))
+    partner.users.add(user)
+    return user
+
+
+def government_officer(role, province_code, email):
+    """An officer of ``role`` (a shop.accounts.roles.Role) working for ``province_code``."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from shop.accounts.models import StaffProfile
+
+    user = get_user_model().objects.create_user(username=email, email=email, password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    StaffProfile.objects.create(user=user, province_code=province_code, organisation="Văn phòng Điều phối OCOP")
+    return user
