@@ -12,6 +12,7 @@ class DashboardConfig(apps.DashboardConfig):
     def ready(self):
         super().ready()
         self.listings_app = django_apps.get_app_config("listings_dashboard")
+        self.stock_app = django_apps.get_app_config("stock_dashboard")
         self.review_app = django_apps.get_app_config("review_dashboard")
         self.imports_app = django_apps.get_app_config("imports_dashboard")
         self.fulfilment_app = django_apps.get_app_config("fulfilment_dashboard")
@@ -20,6 +21,7 @@ class DashboardConfig(apps.DashboardConfig):
     def get_urls(self):
         urls = [
             path("listings/", include(self.listings_app.urls[0])),
+            path("stock/", include(self.stock_app.urls[0])),
             path("review/", include(self.review_app.urls[0])),
             path("imports/", include(self.imports_app.urls[0])),
             path("fulfilment/", include(self.fulfilment_app.urls[0])),

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "oscar.apps.wishlists.apps.WishlistsConfig",
     "shop.dashboard.apps.DashboardConfig",
     "shop.dashboard.listings.apps.ListingsDashboardConfig",
+    "shop.dashboard.stock.apps.StockDashboardConfig",
     "shop.dashboard.review.apps.ReviewDashboardConfig",
     "shop.dashboard.imports.apps.ImportsDashboardConfig",
     "shop.dashboard.fulfilment.apps.FulfilmentDashboardConfig",
