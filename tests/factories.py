@@ -173,3 +173,45 @@ def government_officer(role, province_code, email):
     user.groups.add(Group.objects.get(name=role))
     StaffProfile.objects.create(user=user, province_code=province_code, organisation="Văn phòng Điều phối OCOP")
     return user
+
+
+def placed_order(items, *, user=None, number=None, channel=None, placed_at=None):
+    """An order placed through Oscar's OrderCreator for ``items``: a list of (product, quantity).
+
+    Products must be for sale (see certified_product). Each line's stock is allocated as at
+    checkout. ``channel`` sets every line's fulfilment channel; ``placed_at`` backdates the order.
+    """
+    from oscar.apps.address.models import Country
+    from oscar.apps.basket.models import Basket
+    from oscar.apps.order.models import ShippingAddress
+    from oscar.core.loading import get_class
+    from oscar.test.factories import create_order
+
+    from shop.order.models import Order
+
+    Selector = get_class("partner.strategy", "Selector")
+    basket = Basket.objects.create(owner=user)
+    basket.strategy = Selector().strategy(user=user)
+    for product, quantity in items:
+        basket.add_product(product, quantity)
+    Country.objects.get_or_create(
+        iso_3166_1_a2="VN", defaults={"name": "Việt Nam", "printable_name": "Việt Nam", "is_shipping_country": True}
+    )
+    address = ShippingAddress.objects.create(
+        first_name="Lan",
+        last_name="Nguyễn Thị",
+        line1="12 Trần Phú",
+        line4="Phường Thành Sen",
+        state="Hà Tĩnh",
+        postcode="",
+        country_id="VN",
+        phone_number="+84912345678",
+        notes="Gọi trước khi giao",
+    )
+    order = create_order(number=number, basket=basket, user=user, shipping_address=address)
+    if channel is not None:
+        order.lines.update(fulfilment_channel=channel)
+    if placed_at is not None:
+        Order.objects.filter(pk=order.pk).update(date_placed=placed_at)
+        order.refresh_from_db()
+    return order
