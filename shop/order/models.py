@@ -63,4 +63,30 @@ class LineStatusEvent(models.Model):
         return f"{self.line_id}: {self.status}"
 
 
+class MonthlyReportDispatch(models.Model):
+    """The monthly report of one producer for one month was e-mailed: it goes once, however often the task runs."""
+
+    producer = models.ForeignKey(
+        "partner.Partner",
+        on_delete=models.CASCADE,
+        related_name="monthly_report_dispatches",
+        verbose_name=_("producer"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        app_label = "order"
+        ordering = ["-year", "-month", "producer"]
+        verbose_name = _("monthly report sent")
+        verbose_name_plural = _("monthly reports sent")
+        constraints = [
+            models.UniqueConstraint(fields=["producer", "year", "month"], name="monthly_report_once_per_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.producer_id}: {self.year}-{self.month:02d}"
+
+
 from oscar.apps.order.models import *  # noqa: E402, F403
