@@ -61,3 +61,22 @@ def producer_addresses(producer):
     addresses = [producer.email] if producer.email else []
     addresses += [user.email for user in producer.users.all() if user.email and user.email not in addresses]
     return addresses
+
+
+@shared_task(**RETRY)
+def make_product_image_thumbnails(image_id):
+    """Render the thumbnails of a product photo ahead of its first visitor. Safe to run again."""
+    from oscar.core.loading import get_model
+
+    from catalog.photos import render_thumbnails
+
+    image = get_model("catalogue", "ProductImage").objects.filter(pk=image_id).first()
+    if image is None or not image.original or not image.original.storage.exists(image.original.name):
+        logger.info("Product image %s is gone; no thumbnails to make", image_id)
+        return 0
+    thumbnails = render_thumbnails(image.original)
+    missing = [thumbnail.name for thumbnail in thumbnails if not thumbnail.exists()]
+    if missing:
+        # sorl logs and swallows storage errors; raising lets Celery try again later.
+        raise RuntimeError(f"Thumbnails of product image {image_id} were not written: {', '.join(missing)}")
+    return len(thumbnails)
