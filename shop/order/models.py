@@ -52,6 +52,8 @@ class LineStatusEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("changed by")
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    # Set when the buyer has been e-mailed about this step, so a retried task never mails twice.
+    buyer_notified_at = models.DateTimeField(_("buyer notified at"), null=True, blank=True)
 
     class Meta:
         app_label = "order"
