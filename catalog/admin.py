@@ -32,6 +32,7 @@ class NewCertificateForm(forms.ModelForm):
         model = OcopCertificate
         fields = (
             "product",
+            "product_name",
             "number",
             "stars",
             "score",
@@ -54,7 +55,7 @@ class OcopCertificateAdmin(ProvinceScopedAdmin):
     list_display = ("number", "product", "stars", "score", "group", "certifying_level", "valid_until", "status")
     list_filter = ("status", "stars", "group", "certifying_level")
     list_select_related = ("product",)
-    search_fields = ("number", "decision_number", "product__title")
+    search_fields = ("number", "product_name", "decision_number", "product__title")
     autocomplete_fields = ("product",)
     inlines = [CertificateEventInline]
     province_lookup = "product__producer__province_code"

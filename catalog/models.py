@@ -50,6 +50,15 @@ class OcopCertificate(models.Model):
         verbose_name=_("product"),
     )
     number = models.CharField(_("certificate number"), max_length=64, unique=True)
+    product_name = models.CharField(
+        _("certified product name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The product's name as the certificate gives it; listings add their packaging to it. "
+            "Left empty, it is the product's title."
+        ),
+    )
     stars = models.PositiveSmallIntegerField(
         _("stars"), validators=[MinValueValidator(MIN_STARS), MaxValueValidator(MAX_STARS)]
     )
@@ -93,6 +102,8 @@ class OcopCertificate(models.Model):
     def save(self, *args, **kwargs):
         if self.valid_until is None and self.valid_from is not None:
             self.valid_until = default_valid_until(self.valid_from)
+        if not self.product_name and self.product_id:
+            self.product_name = self.product.title
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -171,7 +182,12 @@ class OcopCertificate(models.Model):
 
     def last_reduction(self):
         """The reduction that set the current star level, if the last change of stars was one."""
-        last_rating = self.events.filter(stars_after__isnull=False).order_by("-occurred_on", "-pk").first()
+        if "events" in getattr(self, "_prefetched_objects_cache", {}):
+            # Lists of products prefetch the events, so that each row does not query them again.
+            ratings = [event for event in self.events.all() if event.stars_after is not None]
+            last_rating = max(ratings, key=lambda event: (event.occurred_on, event.pk), default=None)
+        else:
+            last_rating = self.events.filter(stars_after__isnull=False).order_by("-occurred_on", "-pk").first()
         if last_rating is not None and last_rating.kind == CertificateEvent.Kind.REDUCED:
             return last_rating
         return None
@@ -301,6 +317,12 @@ class Product(AbstractProduct):
         related_name="+",
         verbose_name=_("current OCOP certificate"),
     )
+    packaging = models.CharField(
+        _("packaging"),
+        max_length=100,
+        blank=True,
+        help_text=_("How this listing is packed and how much it holds, e.g. “Hũ 500 g”; added to the certified name."),
+    )
 
     objects = CertifiedProductQuerySet.as_manager()
 
@@ -332,8 +354,127 @@ class Product(AbstractProduct):
         if self.certificate_id is None:
             return _("it has no OCOP certificate")
         if not self.is_public:
+            first_review = self.first_review_status()
+            if first_review == ListingRevision.Status.PENDING:
+                return _("it is awaiting review")
+            if first_review == ListingRevision.Status.SENT_BACK:
+                return _("its listing was sent back to the producer for changes")
             return _("it has been taken off sale")
         return self.certificate.reason_not_for_sale(day)
+
+    def first_review_status(self):
+        """Where a new listing stands before its first approval: pending, sent back, or None once approved
+        (and for products that were never reviewed)."""
+        revisions = self.revisions.all()
+        if "revisions" not in getattr(self, "_prefetched_objects_cache", {}):
+            revisions = revisions.order_by("-submitted_at", "-pk")
+        revisions = list(revisions)
+        if not any(revision.is_new_listing for revision in revisions):
+            return None
+        if any(revision.status == ListingRevision.Status.APPROVED for revision in revisions):
+            return None
+        latest = max(revisions, key=lambda revision: (revision.submitted_at, revision.pk))
+        return latest.status
+
+    @staticmethod
+    def title_for(product_name, packaging=""):
+        """A listing's title: the certified name, and its packaging when it has one."""
+        packaging = (packaging or "").strip()
+        return f"{product_name} – {packaging}" if packaging else product_name
+
+
+def _listing_photo_path(instance, filename):
+    # Kept apart from the product images: nobody has reviewed these yet.
+    return timezone.localdate().strftime("listings/pending/%Y/%m/") + filename
+
+
+class ListingRevision(models.Model):
+    """A producer's new listing, or a change to the name, description or photos of a listing.
+
+    It goes live only when a coordination-office officer of the producer's province approves
+    it; price and stock never wait for review. A product has at most one pending revision.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        SENT_BACK = "sent_back", _("Sent back")
+
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.CASCADE, related_name="revisions", verbose_name=_("product")
+    )
+    is_new_listing = models.BooleanField(_("new listing"), default=False)
+    packaging = models.CharField(_("packaging"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    removed_images = models.ManyToManyField(
+        "catalogue.ProductImage", blank=True, related_name="+", verbose_name=_("photos to remove")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("reason for sending back"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    producer_notified_at = models.DateTimeField(_("producer told at"), null=True, blank=True)
+
+    class Meta:
+        app_label = "catalogue"
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("listing revision")
+        verbose_name_plural = _("listing revisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"], condition=models.Q(status="pending"), name="one_pending_revision_per_product"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.product}: {self.get_status_display()} ({self.submitted_at:%Y-%m-%d})"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    @property
+    def proposed_title(self):
+        product = self.product
+        name = product.certificate.product_name if product.certificate_id else product.title
+        return Product.title_for(name, self.packaging)
+
+
+class RevisionPhoto(models.Model):
+    """A photo a revision proposes to add; it becomes a product image when the revision is approved."""
+
+    revision = models.ForeignKey(
+        ListingRevision, on_delete=models.CASCADE, related_name="photos", verbose_name=_("revision")
+    )
+    image = models.ImageField(_("photo"), upload_to=_listing_photo_path, max_length=255)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    display_order = models.PositiveIntegerField(_("display order"), default=0)
+
+    class Meta:
+        app_label = "catalogue"
+        ordering = ["display_order", "pk"]
+        verbose_name = _("proposed photo")
+        verbose_name_plural = _("proposed photos")
+
+    def __str__(self):
+        return self.image.name
 
 
 class Category(AbstractCategory):
