@@ -1,3 +1,4 @@
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarDashboardConfig
 
@@ -11,5 +12,11 @@ class FulfilmentDashboardConfig(OscarDashboardConfig):
     default_permissions = ["partner.dashboard_access"]
 
     def get_urls(self):
-        urls = []
+        from shop.dashboard.fulfilment import views
+
+        urls = [
+            path("", views.ProducerOrderListView.as_view(), name="producer-order-list"),
+            path("orders/<str:number>/", views.ProducerOrderDetailView.as_view(), name="producer-order-detail"),
+            path("lines/<int:pk>/", views.ProducerLineUpdateView.as_view(), name="producer-line-update"),
+        ]
         return self.post_process_urls(urls)
