@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.abstract_models import AbstractPartner
 
@@ -79,6 +81,53 @@ class Partner(AbstractPartner):
         if self.kind == self.Kind.SALES_POINT:
             return self.sales_point.get_absolute_url()
         return reverse("partner:producer-detail", kwargs={"code": self.code})
+
+
+class StockRecordChange(models.Model):
+    """One change to a stock record's price or number in stock: what it was, what it became, who and why."""
+
+    class Source(models.TextChoices):
+        DASHBOARD = "dashboard", _("Dashboard")
+        IMPORT = "import", _("Bulk import")
+        ORDER_CANCELLED = "order_cancelled", _("Order line cancelled")
+        ORDER_SHIPPED = "order_shipped", _("Order line shipped")
+
+    stockrecord = models.ForeignKey(
+        "partner.StockRecord", on_delete=models.CASCADE, related_name="changes", verbose_name=_("stock record")
+    )
+    price_before = models.DecimalField(_("price before"), max_digits=12, decimal_places=2, null=True, blank=True)
+    price_after = models.DecimalField(_("price after"), max_digits=12, decimal_places=2, null=True, blank=True)
+    num_in_stock_before = models.PositiveIntegerField(_("in stock before"), null=True, blank=True)
+    num_in_stock_after = models.PositiveIntegerField(_("in stock after"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.DASHBOARD)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        app_label = "partner"
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["stockrecord", "-changed_at"], name="stockrecordchange_history")]
+        verbose_name = _("stock record change")
+        verbose_name_plural = _("stock record changes")
+
+    def __str__(self):
+        return f"{self.stockrecord_id} {self.changed_at:%Y-%m-%d %H:%M} {self.source}"
+
+    @property
+    def price_changed(self):
+        return self.price_before != self.price_after
+
+    @property
+    def num_in_stock_changed(self):
+        return self.num_in_stock_before != self.num_in_stock_after
 
 
 from oscar.apps.partner.models import *  # noqa: E402, F403
