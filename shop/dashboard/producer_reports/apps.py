@@ -1,3 +1,4 @@
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarDashboardConfig
 
@@ -11,5 +12,14 @@ class ProducerReportsDashboardConfig(OscarDashboardConfig):
     default_permissions = ["partner.dashboard_access"]
 
     def get_urls(self):
-        urls = []
+        from shop.dashboard.producer_reports import views
+
+        urls = [
+            path("", views.MonthlyReportView.as_view(), name="producer-report"),
+            path(
+                "<int:year>/<int:month>/<str:fmt>/",
+                views.MonthlyReportDownloadView.as_view(),
+                name="producer-report-download",
+            ),
+        ]
         return self.post_process_urls(urls)
