@@ -9,7 +9,7 @@ the 31st, local time, belongs to that month whatever UTC says.
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from catalog.models import today
 from shop.order.models import FulfilmentChannel, Line, LineStatus
 
 CHANNELS = tuple(FulfilmentChannel)
+REPORT_DEADLINE_DAY = 15  # the seeds ask producers to report a month's figures by the 15th of the following month
 
 
 def site_timezone():
@@ -180,6 +181,12 @@ def month_totals(producer, report_month):
         units=Sum("quantity"), revenue=Sum("line_price_incl_tax")
     )
     return Figures(units=totals["units"] or 0, revenue=totals["revenue"] or Decimal(0))
+
+
+def report_deadline(report_month):
+    """The day by which a producer reports ``report_month``'s figures to the province."""
+    following = report_month.shifted(1)
+    return date(following.year, following.month, REPORT_DEADLINE_DAY)
 
 
 class MonthPoint(NamedTuple):

@@ -3,14 +3,16 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from catalog.tasks import RETRY
+from catalog.tasks import RETRY, producer_addresses
 from shop.order.fulfilment import buyer_name
-from shop.order.models import LineStatusEvent
+from shop.order.models import LineStatusEvent, MonthlyReportDispatch
+from shop.order.reports import ReportMonth, download_filename, monthly_report, report_deadline, report_xlsx
+from shop.partner.models import Partner
 
 logger = logging.getLogger(__name__)
 
@@ -53,3 +55,59 @@ def order_status_path(order):
     if order.user_id:
         return reverse("customer:order", kwargs={"order_number": order.number})
     return reverse("customer:anon-order", kwargs={"order_number": order.number, "hash": order.verification_hash()})
+
+
+@shared_task(**RETRY)
+def send_monthly_reports(year=None, month=None):
+    """On the 1st: send every producer the report of the month just ended (or of ``year``/``month``)."""
+    report_month = ReportMonth(year, month) if year and month else ReportMonth.current().previous()
+    producer_ids = list(Partner.objects.producers().order_by("pk").values_list("pk", flat=True))
+    for producer_id in producer_ids:
+        send_monthly_report.delay(producer_id, report_month.year, report_month.month)
+    return len(producer_ids)
+
+
+@shared_task(**RETRY)
+def send_monthly_report(producer_id, year, month):
+    """E-mail one producer's staff, in Vietnamese, their report of one month with the XLSX attached. Once only."""
+    producer = Partner.objects.producers().filter(pk=producer_id).prefetch_related("users").first()
+    if producer is None:
+        return False
+    recipients = producer_addresses(producer)
+    if not recipients:
+        logger.warning("Producer %s has no e-mail address for the monthly report", producer)
+        return False
+    try:
+        with transaction.atomic():
+            MonthlyReportDispatch.objects.create(producer=producer, year=year, month=month)
+            monthly_report_message(producer, year, month, recipients).send()
+    except IntegrityError:
+        return False  # another run sent it
+    return True
+
+
+def monthly_report_message(producer, year, month, recipients):
+    report = monthly_report(producer, year, month)
+    report_url = "{}{}?month={}".format(
+        settings.SITE_URL.rstrip("/"), reverse("dashboard:producer-report"), report.month
+    )
+    # Producers are written to in Vietnamese, whatever language the worker runs in.
+    with translation.override("vi"):
+        context = {
+            "producer": producer,
+            "report": report,
+            "channels": list(zip(report.channels, report.channel_figures, strict=True)),
+            "deadline": report_deadline(report.month),
+            "report_url": report_url,
+        }
+        subject = " ".join(
+            render_to_string("oscar/dashboard/producer_reports/emails/monthly_report_subject.txt", context).split()
+        )
+        body = render_to_string("oscar/dashboard/producer_reports/emails/monthly_report_body.txt", context)
+    message = EmailMessage(subject, body, to=recipients, headers={"Content-Language": "vi"})
+    message.attach(
+        download_filename(report, "xlsx"),
+        report_xlsx(report),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    return message

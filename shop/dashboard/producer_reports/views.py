@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.generic import TemplateView, View
@@ -12,10 +10,9 @@ from shop.order.reports import (
     last_twelve_months,
     monthly_report,
     report_csv,
+    report_deadline,
     report_xlsx,
 )
-
-REPORT_DEADLINE_DAY = 15  # the seeds ask producers to report by the 15th of the following month
 
 DOWNLOADS = {
     "csv": ("text/csv; charset=utf-8", report_csv),
@@ -28,11 +25,6 @@ CHART_BAR = 36
 CHART_TOP = 16
 CHART_PLOT_HEIGHT = 200
 CHART_HEIGHT = CHART_TOP + CHART_PLOT_HEIGHT + 28
-
-
-def report_deadline(report_month):
-    following = report_month.shifted(1)
-    return date(following.year, following.month, REPORT_DEADLINE_DAY)
 
 
 def revenue_chart(points, selected):
