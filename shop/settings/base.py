@@ -8,6 +8,7 @@ search, Celery tasks run eagerly, e-mail to the console and Stripe disabled.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
 
@@ -279,6 +280,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-producers-of-expiring-certificates": {
         "task": "catalog.tasks.remind_expiring_certificates",
         "schedule": 60 * 60 * 6,
+    },
+    "send-monthly-producer-reports": {
+        "task": "shop.order.tasks.send_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=7, minute=0),  # 07:00 on the 1st, CELERY_TIMEZONE
     },
 }
 
