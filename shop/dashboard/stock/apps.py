@@ -1,3 +1,4 @@
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarDashboardConfig
 
@@ -11,5 +12,10 @@ class StockDashboardConfig(OscarDashboardConfig):
     default_permissions = ["partner.dashboard_access"]
 
     def get_urls(self):
-        urls = []
+        from shop.dashboard.stock import views
+
+        urls = [
+            path("", views.StockListView.as_view(), name="producer-stock-list"),
+            path("<int:pk>/", views.StockRecordUpdateView.as_view(), name="producer-stockrecord-update"),
+        ]
         return self.post_process_urls(urls)
