@@ -213,3 +213,102 @@ def test_a_deleted_product_keeps_its_line_in_the_report(producer, honey):
     honey.delete()
     report = monthly_report(producer, 2026, 3)
     assert [(row.title, row.sku, row.total.units) for row in report.rows] == [(title, sku, 2)]
+
+
+# --- The monthly e-mail -----------------------------------------------------------
+# 07:00 on 1 April 2026 in Hà Nội, when beat sends the reports of March.
+FIRST_OF_APRIL = "2026-04-01 00:00:00"
+
+
+def attached_rows(message):
+    (filename, content, mimetype) = message.attachments[0]
+    assert mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return filename, [list(row) for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)]
+
+
+def test_the_monthly_reports_are_in_the_beat_schedule_at_seven_on_the_first():
+    from celery.schedules import crontab
+    from django.conf import settings
+
+    from shop.celery import app
+
+    (entry,) = [
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "shop.order.tasks.send_monthly_reports"
+    ]
+    assert entry["schedule"] == crontab(day_of_month=1, hour=7, minute=0)
+    app.loader.import_default_modules()
+    assert "shop.order.tasks.send_monthly_reports" in app.tasks
+
+
+def test_each_producer_gets_last_months_report_in_vietnamese_with_the_xlsx_once(producer, honey):
+    from django.core import mail
+    from freezegun import freeze_time
+
+    from shop.order.models import MonthlyReportDispatch
+    from shop.order.tasks import send_monthly_reports
+    from tests.factories import partner_staff
+
+    staff = partner_staff(producer, "ke-toan@htx-mat-ong.vn")
+    other = ProducerFactory(name="HTX Nem chua", email="nem@example.vn")
+    nem = certified_product(producer=other, title="Nem chua Thanh Hóa", stock=(Decimal("90000"), 50))
+    silent = ProducerFactory(email="")  # no address at all: nothing to send, nothing recorded
+    placed_order([(honey, 2), (nem, 1)], channel=FulfilmentChannel.DELIVERY, placed_at=utc(2026, 3, 31, 16, 30))
+    placed_order([(honey, 1)], channel=FulfilmentChannel.FAIR_PICKUP, placed_at=utc(2026, 3, 2, 3))
+    placed_order([(honey, 9)], placed_at=utc(2026, 3, 31, 17, 0))  # 1 April local: not in March's report
+    mail.outbox.clear()
+
+    with freeze_time(FIRST_OF_APRIL):
+        assert send_monthly_reports.delay().get() == 3
+        send_monthly_reports.delay().get()  # beat firing twice, or a retry: nothing more is sent
+
+    assert len(mail.outbox) == 2
+    to_producer = next(m for m in mail.outbox if producer.email in m.to)
+    assert to_producer.to == [producer.email, staff.email]
+    assert to_producer.subject == "Báo cáo bán hàng tháng 03/2026: HTX Mật ong Hương Sơn"
+    assert to_producer.extra_headers["Content-Language"] == "vi"
+    assert "trước ngày 15/04/2026" in to_producer.body
+    assert "Tổng cộng: 3 sản phẩm, 750.000" in to_producer.body
+    assert "/dashboard/monthly-report/?month=2026-03" in to_producer.body
+    filename, rows = attached_rows(to_producer)
+    assert filename == "bao-cao-ban-hang-htx-mat-ong-2026-03.xlsx"
+    assert rows[1] == ["Mật ong rừng Hương Sơn", f"SKU-{honey.pk}", 2, 500000, 0, 0, 1, 250000, 3, 750000]
+    assert rows[-1][0] == "Tổng cộng" and len(rows) == 3
+
+    to_other = next(m for m in mail.outbox if other.email in m.to)
+    assert [row[0] for row in attached_rows(to_other)[1]] == ["Sản phẩm", "Nem chua Thanh Hóa", "Tổng cộng"]
+
+    sent = set(MonthlyReportDispatch.objects.values_list("producer_id", "year", "month"))
+    assert sent == {(producer.pk, 2026, 3), (other.pk, 2026, 3)}
+    assert silent.pk not in {producer_id for producer_id, _, _ in sent}
+
+
+def test_a_producer_without_sales_is_still_reminded_of_the_15th(producer):
+    from django.core import mail
+
+    from shop.order.tasks import send_monthly_report
+
+    assert send_monthly_report.delay(producer.pk, 2026, 2).get() is True
+    assert send_monthly_report.delay(producer.pk, 2026, 2).get() is False
+    (message,) = mail.outbox
+    assert "Không có đơn hàng nào đặt trong tháng 02/2026" in message.body
+    assert "trước ngày 15/03/2026" in message.body
+    assert attached_rows(message)[1][-1] == ["Tổng cộng", None, 0, 0, 0, 0, 0, 0, 0, 0]
+
+
+def test_a_failed_send_is_not_recorded_so_the_retry_sends_it(producer, monkeypatch):
+    from django.core import mail
+    from django.core.mail import EmailMessage
+
+    from shop.order.models import MonthlyReportDispatch
+    from shop.order.tasks import send_monthly_report
+
+    def broken_send(self, fail_silently=False):
+        raise ConnectionError("SMTP server is down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(EmailMessage, "send", broken_send)
+        with pytest.raises(ConnectionError):
+            send_monthly_report.apply(args=(producer.pk, 2026, 2), throw=True, retries=5)
+    assert not MonthlyReportDispatch.objects.exists()
+    assert send_monthly_report.delay(producer.pk, 2026, 2).get() is True
+    assert len(mail.outbox) == 1
