@@ -148,6 +148,20 @@ def test_png_text_chunks_and_webp_exif_are_dropped():
     assert b"PhoneMaker" not in cleaned and b"EXIF" not in cleaned
 
 
+def test_an_embedded_colour_profile_is_not_kept():
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = encoded(Image.new("RGB", (10, 10), (10, 120, 200)), "JPEG", icc_profile=srgb, quality=95)
+    with Image.open(io.BytesIO(data)) as check:
+        assert check.info.get("icc_profile")
+
+    with Image.open(io.BytesIO(clean_photo(upload(data)).read())) as photo:
+        assert "icc_profile" not in photo.info
+        red, green, blue = photo.getpixel((5, 5))
+        assert abs(red - 10) < 8 and abs(green - 120) < 8 and abs(blue - 200) < 8
+
+
 def test_a_photo_at_the_pixel_limit_is_accepted():
     result = clean_photo(upload(zero_png(8000, 5000, bit_depth=8), "forty-megapixels.png"))  # exactly 40 MP
     with Image.open(io.BytesIO(result.read())) as photo:
