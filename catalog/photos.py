@@ -43,7 +43,7 @@ THUMBNAIL_SIZES = (
 
 MESSAGES = {
     "empty": _("The photo file is empty. Choose the photo again."),
-    "too_large": _("The photo is %(size)s; photos may be at most %(limit)s."),
+    "too_large": _("The photo is too big (%(size)s); photos may be at most %(limit)s."),
     "not_image": _("This file is not a photo. Upload a JPEG, PNG or WebP image."),
     "svg": _("SVG drawings are not accepted. Upload a JPEG, PNG or WebP image."),
     "format": _("%(format)s images are not accepted. Upload a JPEG, PNG or WebP image."),
