@@ -80,3 +80,43 @@ def make_product_image_thumbnails(image_id):
         # sorl logs and swallows storage errors; raising lets Celery try again later.
         raise RuntimeError(f"Thumbnails of product image {image_id} were not written: {', '.join(missing)}")
     return len(thumbnails)
+
+
+@shared_task(**RETRY)
+def send_listing_decision(revision_id):
+    """Tell the producer's staff, in Vietnamese, that a listing revision was approved or sent back. Sent once."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from catalog.models import ListingRevision
+
+    with transaction.atomic():
+        revision = (
+            ListingRevision.objects.select_for_update()
+            .select_related("product", "product__producer")
+            .filter(pk=revision_id)
+            .first()
+        )
+        if revision is None or revision.is_pending or revision.producer_notified_at is not None:
+            return False
+        producer = revision.product.producer
+        recipients = producer_addresses(producer)
+        if not recipients:
+            logger.warning("Producer %s has no e-mail address for the listing decision", producer)
+            return False
+        with translation.override("vi"):
+            context = {
+                "revision": revision,
+                "product": revision.product,
+                "producer": producer,
+                "listing_url": settings.SITE_URL.rstrip("/")
+                + reverse("dashboard:producer-product-update", kwargs={"pk": revision.product_id}),
+            }
+            kind = "approved" if revision.status == ListingRevision.Status.APPROVED else "sent_back"
+            subject = " ".join(render_to_string(f"catalogue/emails/listing_{kind}_subject.txt", context).split())
+            body = render_to_string(f"catalogue/emails/listing_{kind}_body.txt", context)
+        EmailMessage(subject, body, to=recipients, headers={"Content-Language": "vi"}).send()
+        revision.producer_notified_at = timezone.now()
+        revision.save(update_fields=["producer_notified_at"])
+    return True
