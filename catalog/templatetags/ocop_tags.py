@@ -1,14 +1,11 @@
 """Template helpers of the OCOP storefront: stars, product groups, product photos."""
 
 from django import template
-from django.template.defaultfilters import linebreaks_filter
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
-from wagtail.whitelist import Whitelister
 
 from catalog.groups import ProductGroup
 from catalog.stars import MAX_STARS
@@ -84,18 +81,3 @@ def image_url(image):
         return original.url
     except ValueError:
         return static("oscar/img/image_not_found.jpg")
-
-
-@register.filter
-def rich_description(text):
-    """A description as HTML a buyer may safely see.
-
-    Producers write descriptions in Oscar's dashboard (HTML from its editor) or as
-    plain text; plain text keeps its line breaks, HTML keeps only harmless tags
-    (no scripts, styles, event handlers or javascript: links).
-    """
-    if not text:
-        return ""
-    if "<" not in text:
-        return linebreaks_filter(text, autoescape=True)
-    return mark_safe(Whitelister().clean(text))
