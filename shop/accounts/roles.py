@@ -28,23 +28,11 @@ ROLE_LABELS = {
 
 ROLE_PERMISSIONS = {
     Role.BUYER: [],
-    Role.PRODUCER_STAFF: [
-        "partner.dashboard_access",
-        "catalogue.view_product",
-        "catalogue.change_product",
-        "catalogue.add_product",
-        "catalogue.view_ocopcertificate",
-        "partner.view_stockrecord",
-        "partner.change_stockrecord",
-        "order.view_order",
-    ],
-    Role.SALES_POINT_OPERATOR: [
-        "partner.dashboard_access",
-        "partner.view_stockrecord",
-        "partner.change_stockrecord",
-        "outlets.view_salespoint",
-        "outlets.change_salespoint",
-    ],
+    # Partner staff work in our dashboard pages, which scope every object to their partner.
+    # Model permissions such as catalogue.change_product would open Oscar's own pages,
+    # which show every producer's products and orders.
+    Role.PRODUCER_STAFF: ["partner.dashboard_access"],
+    Role.SALES_POINT_OPERATOR: ["partner.dashboard_access"],
     Role.TRADE_OFFICER: [
         "outlets.view_salespoint",
         "outlets.add_salespoint",
@@ -76,7 +64,8 @@ def ensure_role_groups(**kwargs):
     """Create each role's group and give it its permissions. Safe to run again.
 
     Connected to post_migrate for every app: permissions appear app by app, so
-    each call adds those that exist by then and the last call completes the set.
+    each call gives each group those that exist by then, and the last call gives the whole set
+    (and takes back a permission a role no longer has).
     """
     wanted = {tuple(dotted.split(".")) for permissions in ROLE_PERMISSIONS.values() for dotted in permissions}
     existing = {
@@ -88,5 +77,7 @@ def ensure_role_groups(**kwargs):
     for name, permissions in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
         found = [existing[key] for key in (tuple(dotted.split(".")) for dotted in permissions) if key in existing]
-        if found:
-            group.permissions.add(*found)
+        if name == Role.CMS_EDITOR:
+            group.permissions.add(*found)  # Wagtail's group: its page permissions stay
+        else:
+            group.permissions.set(found)
