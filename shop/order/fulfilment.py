@@ -4,7 +4,8 @@ An order may hold the lines of several producers (``Line.partner``); each produc
 only their own. A line follows OSCAR_LINE_STATUS_PIPELINE: new → confirmed → packed → shipped →
 delivered, or cancelled before it ships. Every step is written to the line's history
 (LineStatusEvent) in the same transaction, and the buyer is e-mailed once the step is committed.
-Shipping consumes the stock allocated at checkout; cancelling returns it.
+Shipping consumes the stock allocated at checkout (a StockRecordChange in the stock's history);
+cancelling returns it.
 """
 
 from functools import partial
@@ -13,8 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
 
 from shop.order.models import Line, LineStatus, LineStatusEvent, Order
+
+StockRecord = get_model("partner", "StockRecord")
+StockRecordChange = get_model("partner", "StockRecordChange")
 
 #: The steps a producer moves a line forward to, and the dashboard action that does it.
 FORWARD_ACTIONS = {
@@ -144,10 +149,24 @@ def _notify_buyer(event_id):
 
 
 def _consume_stock(line, user):
-    """The parcel has left: the units allocated at checkout leave the stock."""
+    """The parcel has left: the units allocated at checkout leave the stock, and the stock's history says so."""
     if line.stockrecord_id is None or not line.is_allocation_consumption_possible(line.quantity):
         return
+    stockrecord = StockRecord.objects.select_for_update().get(pk=line.stockrecord_id)
+    in_stock_before = stockrecord.num_in_stock
     line.consume_allocation(line.quantity)
+    stockrecord.refresh_from_db(fields=["num_in_stock"])
+    if stockrecord.num_in_stock != in_stock_before:
+        StockRecordChange.objects.create(
+            stockrecord=stockrecord,
+            price_before=stockrecord.price,
+            price_after=stockrecord.price,
+            num_in_stock_before=in_stock_before,
+            num_in_stock_after=stockrecord.num_in_stock,
+            source=StockRecordChange.Source.ORDER_SHIPPED,
+            note=f"{line.order.number} · {line.title} × {line.quantity}"[:255],
+            changed_by=user if user is not None and user.is_authenticated else None,
+        )
 
 
 def _return_stock(line):

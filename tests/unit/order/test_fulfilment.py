@@ -17,6 +17,7 @@ from shop.order.fulfilment import (
     producer_order_summaries,
 )
 from shop.order.models import LineStatus, LineStatusEvent
+from shop.partner.models import StockRecordChange
 from tests.factories import ProducerFactory, certified_product, partner_staff, placed_order
 
 pytestmark = pytest.mark.django_db
@@ -143,8 +144,14 @@ def test_shipping_takes_the_allocated_units_out_of_the_stock(line, staff):
     assert (line.carrier, line.tracking_number) == ("Viettel Post", "VTP123")
     assert stock_of(line) == (17, 0)
     assert line.num_allocated == 0
+    change = StockRecordChange.objects.get(stockrecord=line.stockrecord)
+    assert (change.source, change.num_in_stock_before, change.num_in_stock_after) == ("order_shipped", 20, 17)
+    assert change.price_before == change.price_after == Decimal("225000")
+    assert change.changed_by == staff
+    assert "100001" in change.note and "Cam bù Vũ Quang" in change.note
     walk(line, staff, LineStatus.DELIVERED)
     assert stock_of(line) == (17, 0)
+    assert StockRecordChange.objects.count() == 1
 
 
 def test_repeating_a_step_moves_the_line_once(line, staff):
@@ -177,6 +184,7 @@ def test_cancelling_before_shipping_returns_the_stock(line, staff, product, done
     assert (event.status, event.note, event.changed_by) == ("cancelled", "Hết hàng do mưa bão", staff)
     assert cancel_line(line, user=staff, reason="again") is False
     assert stock_of(line) == (20, 0)
+    assert not StockRecordChange.objects.exists()  # the count in stock never changed
     assert line.status_events.filter(status="cancelled").count() == 1
 
 
