@@ -201,7 +201,10 @@ class MonthPoint(NamedTuple):
 
 
 def last_twelve_months(producer, until_month):
-    """Units and revenue of each of the 12 months ending with ``until_month`` (a ReportMonth), oldest first."""
+    """Units and revenue of each of the 12 months ending with ``until_month`` (a ReportMonth, or a date in
+    that month), oldest first."""
+    if not isinstance(until_month, ReportMonth):
+        until_month = ReportMonth.containing(until_month)
     first = until_month.shifted(-11)
     zone = site_timezone()
     per_month = (

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -152,6 +152,7 @@ def test_last_twelve_months_gives_every_month_oldest_first(honey, producer):
     assert (points[0].units, points[0].revenue) == (1, Decimal("250000"))
     assert (points[-1].units, points[-1].revenue) == (3, Decimal("750000"))
     assert sum(p.units for p in points) == 4
+    assert last_twelve_months(producer, date(2026, 4, 30)) == points
 
 
 def test_last_twelve_months_is_one_query(honey, producer, django_assert_num_queries):
