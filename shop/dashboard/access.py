@@ -20,16 +20,22 @@ OFFICER_DASHBOARD_URL_NAMES = frozenset({"index", "logout", "login", "review-lis
 
 def partner_of(user):
     """The producer or sales point ``user`` works for, or None."""
-    if not user.is_authenticated:
-        return None
-    return user.partners.order_by("pk").first()
+    partners = _partners_of(user)
+    return partners[0] if partners else None
 
 
 def producer_of(user):
     """The producer ``user`` works for, or None."""
+    return next((partner for partner in _partners_of(user) if partner.kind == Partner.Kind.PRODUCER), None)
+
+
+def _partners_of(user):
+    # Remembered on the request's user: the menu asks for every entry.
     if not user.is_authenticated:
-        return None
-    return user.partners.filter(kind=Partner.Kind.PRODUCER).order_by("pk").first()
+        return []
+    if not hasattr(user, "_dashboard_partners"):
+        user._dashboard_partners = list(user.partners.order_by("pk"))
+    return user._dashboard_partners
 
 
 def is_officer(user):

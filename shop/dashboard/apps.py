@@ -9,6 +9,12 @@ class DashboardConfig(apps.DashboardConfig):
 
     name = "shop.dashboard"
 
+    def configure_permissions(self):
+        super().configure_permissions()
+        # The front page is the partners' home panel too (shop.dashboard.views.IndexView); our
+        # DashboardPermission keeps partner users out of Oscar's other pages.
+        self.permissions_map["index"] = (["is_staff"], ["partner.dashboard_access"])
+
     def ready(self):
         super().ready()
         self.listings_app = django_apps.get_app_config("listings_dashboard")
