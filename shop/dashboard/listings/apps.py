@@ -1,3 +1,4 @@
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarDashboardConfig
 
@@ -11,5 +12,12 @@ class ListingsDashboardConfig(OscarDashboardConfig):
     default_permissions = ["partner.dashboard_access"]
 
     def get_urls(self):
-        urls = []
+        from shop.dashboard.listings import views
+
+        urls = [
+            path("", views.ProductListView.as_view(), name="producer-product-list"),
+            path("new/", views.ProductCreateView.as_view(), name="producer-product-create"),
+            path("<int:pk>/", views.ProductUpdateView.as_view(), name="producer-product-update"),
+            path("producer-page/", views.ProducerProfileView.as_view(), name="producer-profile"),
+        ]
         return self.post_process_urls(urls)
