@@ -1,3 +1,4 @@
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarDashboardConfig
 
@@ -11,5 +12,10 @@ class ReviewDashboardConfig(OscarDashboardConfig):
     default_permissions = ["is_staff"]
 
     def get_urls(self):
-        urls = []
+        from shop.dashboard.review import views
+
+        urls = [
+            path("", views.ReviewListView.as_view(), name="review-list"),
+            path("<int:pk>/", views.ReviewDetailView.as_view(), name="review-detail"),
+        ]
         return self.post_process_urls(urls)
