@@ -7,6 +7,8 @@ not http, https or mailto (javascript:, data:, relative and protocol-relative
 ones). Text is cleaned before it is stored and again when it is shown.
 """
 
+import re
+
 import nh3
 from django.template.defaultfilters import linebreaks_filter
 
@@ -18,6 +20,8 @@ LINK_REL = "noopener nofollow"
 DROPPED_WITH_CONTENT = frozenset(
     {"script", "style", "iframe", "object", "embed", "svg", "math", "template", "noscript"}
 )
+
+BLOCK_TAG = re.compile(r"<\s*(p|br|ul|ol|li|h[1-6]|blockquote|div|table)\b", re.IGNORECASE)
 
 _cleaner = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
@@ -38,11 +42,12 @@ def clean_rich_text(html):
 
 
 def rich_text_html(value):
-    """Stored rich text as HTML to show: cleaned again; plain text (no tags) keeps its paragraphs."""
+    """Stored rich text as HTML to show, cleaned again. Text without paragraphs of its own (plain text,
+    or text with only inline tags) keeps its line breaks as paragraphs and <br>."""
     if not value:
         return ""
     value = str(value)
-    if "<" not in value:
-        # linebreaks adds only <p> and <br>; the cleaner then escapes whatever else is there.
+    if not BLOCK_TAG.search(value):
+        # linebreaks adds only <p> and <br>; the cleaner then escapes or drops whatever else is there.
         value = linebreaks_filter(value, autoescape=False)
     return clean_rich_text(value)

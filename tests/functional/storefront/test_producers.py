@@ -40,11 +40,14 @@ def test_producer_page_lists_its_certified_products(english, producer):
     assert "Sản phẩm của người khác" not in text
 
 
-def test_producer_story_is_escaped_with_line_breaks(english, producer):
+def test_producer_story_is_rich_text_made_safe_with_line_breaks(english, producer):
+    Partner.objects.filter(pk=producer.pk).update(
+        story=producer.story + '<script>alert("x")</script><img src=x onerror="alert(1)">'
+    )
     page = html(english.get(producer.get_absolute_url()))
 
-    assert "<b>Vũ Quang</b>" not in page
-    assert "Cam trồng trên đồi &lt;b&gt;Vũ Quang&lt;/b&gt;.<br>Thu hoạch tháng 11." in page
+    assert "<p>Cam trồng trên đồi <b>Vũ Quang</b>.<br>Thu hoạch tháng 11.</p>" in page
+    assert 'alert("x")' not in page and "onerror" not in page
 
 
 def test_producer_page_shows_booths_at_coming_fairs_only(english, producer):

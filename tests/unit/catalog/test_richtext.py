@@ -107,6 +107,8 @@ def test_plain_text_is_escaped_and_keeps_its_paragraphs():
     assert clean_rich_text("5 < 6 & 7 > 3") == "5 &lt; 6 &amp; 7 &gt; 3"
     assert rich_text_html("Dòng một\nDòng hai\n\nĐoạn hai") == "<p>Dòng một<br>Dòng hai</p>\n\n<p>Đoạn hai</p>"
     assert rich_text_html(clean_rich_text("a < b")) == "<p>a &lt; b</p>"
+    assert rich_text_html("Cam <b>bù</b>\nHái tay") == "<p>Cam <b>bù</b><br>Hái tay</p>"
+    assert rich_text_html("<p>Một</p>\n<p>Hai</p>") == "<p>Một</p>\n<p>Hai</p>"
 
 
 def test_empty_values():
