@@ -135,10 +135,10 @@ class ProductUpdateView(ProducerDashboardMixin, FormView):
         context["status"] = listing_status(product)
         context["draft"] = draft
         context["pending"] = draft if draft is not None and draft.is_pending else None
+        latest = product.revisions.order_by("-submitted_at", "-pk").first()
+        # The reason matters until the producer sends the listing again (or a later change is approved).
         context["last_sent_back"] = (
-            product.revisions.filter(status=ListingRevision.Status.SENT_BACK).order_by("-decided_at", "-pk").first()
-            if context["pending"] is None
-            else None
+            latest if latest is not None and latest.status == ListingRevision.Status.SENT_BACK else None
         )
         context["stockrecords"] = StockRecord.objects.filter(product=product, partner=self.producer)
         return context

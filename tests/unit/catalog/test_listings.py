@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from oscar.core.loading import get_model
 from PIL import Image
 
@@ -37,6 +38,13 @@ ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Reasons are checked in English; the e-mails to producers are Vietnamese whatever the language."""
+    with translation.override("en"):
+        yield
 
 
 def photo(colour="orange", size=(40, 30)):
@@ -231,6 +239,7 @@ def test_approving_a_new_listing_puts_it_live(certified, staff, reviewer, django
     assert mail.outbox[0].to == [certified.producer.email, staff.email]
     assert "Cam bù Vũ Quang – Thùng 10 kg" in mail.outbox[0].subject
     assert mail.outbox[0].extra_headers["Content-Language"] == "vi"
+    assert "Văn phòng Điều phối đã duyệt sản phẩm mới" in mail.outbox[0].body
 
 
 def test_a_decision_is_not_taken_twice(certified, staff, reviewer):

@@ -83,6 +83,8 @@ def test_a_certified_product_for_sale_is_live(certified):
     assert status.notes == [] and status.expires_on is None
     with translation.override("en"):
         assert status.label == "Live"
+    with translation.override("vi"):
+        assert status.label == "Đang bán"
 
 
 def test_a_new_listing_is_pending_then_sent_back_with_the_reason(certified, staff, reviewer):

@@ -370,11 +370,16 @@ def test_another_products_image_cannot_be_removed_through_the_form(client_a, liv
     assert ProductImage.objects.filter(pk=foreign.pk).exists()
 
 
-def test_the_sent_back_reason_is_shown(client_a, staff_a, live_listing, ha_tinh_reviewer):
+def test_the_sent_back_reason_is_shown_until_the_next_proposal(client_a, staff_a, live_listing, ha_tinh_reviewer):
     revision = propose_listing_changes(live_listing, packaging="Thùng 1 kg", user=staff_a)
     send_back_revision(revision, reviewer=ha_tinh_reviewer, reason="Thùng 1 kg chưa có trong hồ sơ OCOP.")
     text = visible_text(client_a.get(update_url(live_listing)))
     assert "Thùng 1 kg chưa có trong hồ sơ OCOP." in text
+
+    approve_revision(
+        propose_listing_changes(live_listing, packaging="Thùng 2 kg", user=staff_a), reviewer=ha_tinh_reviewer
+    )
+    assert "Thùng 1 kg chưa có trong hồ sơ OCOP." not in visible_text(client_a.get(update_url(live_listing)))
 
 
 def test_a_bad_photo_on_edit_keeps_the_texts(client_a, live_listing):
