@@ -9,7 +9,6 @@ belong to the stock record and change at once.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -27,6 +26,8 @@ from oscar.core.loading import get_model
 from catalog.groups import ProductGroup
 from catalog.models import ListingRevision, OcopCertificate, Product, RevisionPhoto, today
 from catalog.richtext import clean_rich_text
+from shop.partner.prices import validated_price
+from shop.partner.stock import validated_num_in_stock
 
 Category = get_model("catalogue", "Category")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -71,28 +72,19 @@ def _check_certificate(producer, certificate, day=None):
 
 
 def valid_price(price):
-    """A price in whole đồng (VND has no minor unit), greater than zero."""
+    """A price in whole đồng (VND has no minor unit), greater than zero; errors keyed by "price"."""
     try:
-        price = Decimal(str(price).strip())
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError({"price": _("Enter the price as a whole number of đồng.")}) from None
-    if not price.is_finite() or price <= 0:
-        raise ValidationError({"price": _("The price must be more than 0 ₫.")})
-    if price != price.to_integral_value():
-        raise ValidationError({"price": _("Prices are in whole đồng, without decimals.")})
-    return price.quantize(Decimal("1"))
+        return validated_price(price)
+    except ValidationError as error:
+        raise ValidationError({"price": error.messages}) from None
 
 
 def valid_stock(num_in_stock):
+    """A stock count, a whole number 0 or more; errors keyed by "num_in_stock"."""
     try:
-        number = int(num_in_stock)
-    except (TypeError, ValueError):
-        raise ValidationError({"num_in_stock": _("Enter the stock as a whole number.")}) from None
-    if number != num_in_stock and str(number) != str(num_in_stock).strip():
-        raise ValidationError({"num_in_stock": _("Enter the stock as a whole number.")})
-    if number < 0:
-        raise ValidationError({"num_in_stock": _("Stock cannot be negative.")})
-    return number
+        return validated_num_in_stock(num_in_stock)
+    except ValidationError as error:
+        raise ValidationError({"num_in_stock": error.messages}) from None
 
 
 def _clean_packaging(packaging):

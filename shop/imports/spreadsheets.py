@@ -20,13 +20,14 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from shop.partner.prices import CURRENCY_MARK, MAX_PRICE
+
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_DATA_ROWS = 2000
 # Columns beyond these are never read: the sheet has six.
 MAX_COLUMNS = 30
 # An XLSX file is a zip archive; 5 MB of it may unpack to far more. Past this it is not a product list.
 MAX_XLSX_UNPACKED_SIZE = 100 * 1024 * 1024
-MAX_PRICE = 9_999_999_999  # what StockRecord.price (12 digits, 2 decimals) holds in whole đồng
 MAX_STOCK = 2_147_483_647  # what StockRecord.num_in_stock holds
 
 CSV = "csv"
@@ -276,7 +277,6 @@ def read_sheet(name, data):
 
 
 # --- numbers ------------------------------------------------------------------------------------------------------
-_CURRENCY_SUFFIX = re.compile(r"(₫|vnđ|vnd|đồng|dong|đ)$")
 _PLAIN_NUMBER = re.compile(r"\d+")
 _GROUPED_NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
 
@@ -294,7 +294,7 @@ def _whole_number(text):
 def parse_price(text):
     """A price cell as whole VND: "250000", "250.000", "250,000", "250 000 ₫", "250000đ" are all 250000."""
     compact = re.sub(r"\s+", "", text.lower())
-    compact = _CURRENCY_SUFFIX.sub("", compact).removeprefix("₫")
+    compact = CURRENCY_MARK.sub("", compact).removeprefix("₫")
     if compact.startswith("-") and _whole_number(compact[1:]) is not None:
         raise CellError("price_negative")
     price = _whole_number(compact)

@@ -12,34 +12,14 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from shop.partner.prices import validated_price
+
 StockRecord = get_model("partner", "StockRecord")
 StockRecordChange = get_model("partner", "StockRecordChange")
 
 DEFAULT_LOW_STOCK_THRESHOLD = 5
-# StockRecord.price has 12 digits, 2 of them after the point; num_in_stock is a PositiveIntegerField.
-MAX_PRICE = Decimal("9999999999")
+# num_in_stock is a PositiveIntegerField.
 MAX_NUM_IN_STOCK = 2_147_483_647
-
-
-def validated_price(price):
-    """``price`` as a whole number of VND (Decimal), or ValidationError saying what is wrong with it."""
-    if isinstance(price, bool):
-        raise ValidationError(_("Enter the price as a whole number of dong, e.g. 250000."), code="invalid")
-    try:
-        value = Decimal(str(price).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("Enter the price as a whole number of dong, e.g. 250000."), code="invalid") from None
-    if not value.is_finite():
-        raise ValidationError(_("Enter the price as a whole number of dong, e.g. 250000."), code="invalid")
-    if value <= 0:
-        raise ValidationError(_("The price must be more than 0 ₫."), code="not_positive")
-    if value != value.to_integral_value():
-        raise ValidationError(_("Prices are in whole dong: remove the decimals."), code="not_whole")
-    if value > MAX_PRICE:
-        raise ValidationError(
-            _("The price may be at most %(max)s ₫.") % {"max": f"{MAX_PRICE:,.0f}".replace(",", ".")}, code="too_high"
-        )
-    return value.quantize(Decimal("1"))
 
 
 def validated_num_in_stock(num_in_stock):

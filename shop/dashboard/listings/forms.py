@@ -5,41 +5,17 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from catalog.listings import PACKAGING_MAX_LENGTH, valid_price
+from catalog.listings import PACKAGING_MAX_LENGTH
 from catalog.photos import PhotoField
 from catalog.richtext import clean_rich_text
+from shop.partner.prices import VndPriceField
 
 NEW_LISTING_PHOTOS = 4
-GROUPED_THOUSANDS = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 
 
 def rich_text_widget():
     # Oscar's dashboard turns textareas of class "wysiwyg" into its TinyMCE editor.
     return forms.Textarea(attrs={"class": "wysiwyg", "rows": 10})
-
-
-def parse_vnd(value):
-    """A price as producers type it: "390000", "390.000", "390 000 ₫", "390,000đ"."""
-    text = str(value or "").strip().replace("\xa0", " ")
-    text = re.sub(r"\s*(₫|đ|đồng|vnđ|vnd)$", "", text, flags=re.IGNORECASE).strip()
-    if GROUPED_THOUSANDS.match(text):
-        text = re.sub(r"[.,\s]", "", text)
-    return text
-
-
-class PriceField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in self.empty_values:
-            return value
-        try:
-            return valid_price(parse_vnd(value))
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["price"]) from None
 
 
 class CertificateChoiceField(forms.ModelChoiceField):
@@ -90,7 +66,7 @@ class ListingCreateForm(ListingTextMixin, forms.Form):
     )
     packaging = packaging_field()
     description = description_field()
-    price = PriceField(label=_("Price (₫, VAT included)"))
+    price = VndPriceField(label=_("Price (₫, VAT included)"))
     num_in_stock = forms.IntegerField(label=_("Stock"), min_value=0, initial=0)
 
     def __init__(self, *args, certificates, **kwargs):

@@ -1,36 +1,13 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shop.partner.stock import DEFAULT_LOW_STOCK_THRESHOLD, MAX_NUM_IN_STOCK, validated_price
-
-# "250.000" or "250,000": dots or commas between groups of three digits are thousands separators, as
-# prices are written in Vietnam. Anything else with a dot or comma (12.5, 1,50) is refused as decimals.
-THOUSANDS = re.compile(r"\d{1,3}([.,])\d{3}(?:\1\d{3})*")
-CURRENCY_MARKS = re.compile(r"(?i)\s|₫|đ|vnd|vnđ")
+from shop.partner.prices import VndPriceField
+from shop.partner.stock import DEFAULT_LOW_STOCK_THRESHOLD, MAX_NUM_IN_STOCK
 
 
 class StockSearchForm(forms.Form):
     q = forms.CharField(label=_("Product name or SKU"), required=False, max_length=100)
     low_stock = forms.BooleanField(label=_("Low stock only"), required=False)
-
-
-class VndPriceField(forms.CharField):
-    """A price in whole dong; the cleaned value is a Decimal without decimals."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        value = CURRENCY_MARKS.sub("", value)
-        if THOUSANDS.fullmatch(value):
-            value = value.replace(".", "").replace(",", "")
-        return validated_price(value)
 
 
 class StockRecordForm(forms.Form):
