@@ -1,4 +1,5 @@
-"""Two producers, A (Hà Tĩnh) and B (Thanh Hóa), their staff, and the coordination officers."""
+"""Two producers, A (Hà Tĩnh) and B (Thanh Hóa), their staff, a certified product of each, and the
+coordination officers."""
 
 import pytest
 
@@ -11,6 +12,7 @@ from tests.factories import (
     government_officer,
     partner_staff,
 )
+from tests.functional.dashboard.listings.helpers import certified_for
 
 
 @pytest.fixture
@@ -52,3 +54,13 @@ def ha_tinh_reviewer(db):
 @pytest.fixture
 def thanh_hoa_reviewer(db):
     return government_officer(Role.COORDINATION_OFFICER, THANH_HOA, "vpdp-thanhhoa@example.vn")
+
+
+@pytest.fixture
+def oranges(producer_a):
+    return certified_for(producer_a, name="Cam bù Vũ Quang")
+
+
+@pytest.fixture
+def nem_b(producer_b):
+    return certified_for(producer_b, name="Nem chua Thanh Hóa")

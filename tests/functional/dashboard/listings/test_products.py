@@ -41,16 +41,6 @@ def update_url(product):
 
 
 @pytest.fixture
-def oranges(producer_a):
-    return certified_for(producer_a, name="Cam bù Vũ Quang")
-
-
-@pytest.fixture
-def nem_b(producer_b):
-    return certified_for(producer_b, name="Nem chua Thanh Hóa")
-
-
-@pytest.fixture
 def live_listing(oranges, staff_a, ha_tinh_reviewer):
     product = new_listing(oranges, staff_a, packaging="Thùng 5 kg")
     approve_revision(product.revisions.get(), reviewer=ha_tinh_reviewer)

@@ -26,16 +26,6 @@ def detail_url(revision):
 
 
 @pytest.fixture
-def oranges(producer_a):
-    return certified_for(producer_a, name="Cam bù Vũ Quang")
-
-
-@pytest.fixture
-def nem_b(producer_b):
-    return certified_for(producer_b, name="Nem chua Thanh Hóa")
-
-
-@pytest.fixture
 def new_a(oranges, staff_a):
     return new_listing(oranges, staff_a, packaging="Thùng 10 kg").revisions.get()
 
