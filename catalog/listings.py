@@ -235,7 +235,7 @@ def propose_listing_changes(
     pending revision is updated rather than doubled. Returns the pending revision, or None when
     nothing reviewable changed.
     """
-    product = Product.objects.select_for_update().select_related("certificate").get(pk=product.pk)
+    product = Product.objects.select_for_update(of=("self",)).select_related("certificate").get(pk=product.pk)
     pending = pending_revision(product)
     draft = proposal_in_progress(product)
     resubmitting_new_listing = pending is None and draft is not None
@@ -303,7 +303,7 @@ def propose_listing_changes(
 
 def _lock_pending(revision):
     """The product and the revision, locked in that order (the order propose_listing_changes uses)."""
-    product = Product.objects.select_for_update().select_related("certificate").get(pk=revision.product_id)
+    product = Product.objects.select_for_update(of=("self",)).select_related("certificate").get(pk=revision.product_id)
     revision = ListingRevision.objects.select_for_update().get(pk=revision.pk)
     if revision.status != ListingRevision.Status.PENDING:
         raise ValidationError(_("This revision has already been decided."))

@@ -93,7 +93,7 @@ def send_listing_decision(revision_id):
 
     with transaction.atomic():
         revision = (
-            ListingRevision.objects.select_for_update()
+            ListingRevision.objects.select_for_update(of=("self",))
             .select_related("product", "product__producer")
             .filter(pk=revision_id)
             .first()
