@@ -98,7 +98,7 @@ check-deploy: install
 # --- translations -----------------------------------------------------------
 messages: install
 	mkdir -p locale
-	$(MANAGE) makemessages -l vi --ignore=.venv --ignore=var --ignore=tests --ignore=node_modules
+	$(MANAGE) makemessages -l vi --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=node_modules
 	$(MANAGE) compilemessages -l vi --ignore=.venv
 
 clean:
