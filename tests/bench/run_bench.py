@@ -1,9 +1,11 @@
-"""Storefront benchmark: ``make bench``.
+"""Storefront and producer dashboard benchmark: ``make bench``.
 
 Builds a catalogue of ``--products`` products (20,000 by default) in a
 database of its own, then requests the catalogue list, a category page and
-product pages in-process and reports median and p95 server time and the
-number of queries per request. Figures go to stdout and var/bench/storefront.json.
+product pages in-process, and the dashboard pages of the producer with the most
+products (home panel, products, stock, orders, monthly report) signed in as its staff, and reports
+median and p95 server time and the number of queries per request. Figures go
+to stdout and var/bench/storefront.json.
 """
 
 import argparse
@@ -94,15 +96,48 @@ def main():
     results["category_page"] = measure(client, [group.get_absolute_url() for _ in range(args.requests)])
     results["product_page"] = measure(client, [product.get_absolute_url() for product in sample])
 
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models import Count
+
+    from shop.accounts.roles import Role
+    from shop.partner.models import Partner
+
+    # The producer with the most products, and a member of its staff.
+    producer = Partner.objects.producers().annotate(listed=Count("products")).order_by("-listed", "pk").first()
+    producer_staff, _created = get_user_model().objects.get_or_create(
+        username="bench-producer", defaults={"email": "bench-producer@ocop.test"}
+    )
+    producer_staff.groups.add(Group.objects.get(name=Role.PRODUCER_STAFF))
+    producer.users.add(producer_staff)
+    results["producer_products"] = producer.listed
+    dashboard = Client()
+    dashboard.force_login(producer_staff)
+    dashboard.get("/dashboard/")
+    product_pages = max(1, results["producer_products"] // 20)
+    stock_pages = max(1, results["producer_products"] // settings.OSCAR_DASHBOARD_ITEMS_PER_PAGE)
+    results["dashboard_home"] = measure(dashboard, ["/dashboard/"] * args.requests)
+    results["dashboard_products"] = measure(
+        dashboard, [f"/dashboard/listings/?page={random.randint(1, product_pages)}" for _ in range(args.requests)]
+    )
+    results["dashboard_stock"] = measure(
+        dashboard, [f"/dashboard/stock/?page={random.randint(1, stock_pages)}" for _ in range(args.requests)]
+    )
+    results["dashboard_orders"] = measure(dashboard, ["/dashboard/fulfilment/"] * args.requests)
+    results["monthly_report"] = measure(dashboard, ["/dashboard/monthly-report/"] * args.requests)
+
     out = ROOT / "var" / "bench" / "storefront.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(
         f"{results['products']} products on {results['database']}; load_demo_data {results['load_demo_data_seconds']} s"
     )
-    print(f"{'page':<16}{'median ms':>12}{'p95 ms':>10}{'queries':>10}")
-    for page in ("catalogue_list", "category_page", "product_page"):
+    print(f"the busiest producer's dashboard holds {results['producer_products']} of its products")
+    print(f"{'page':<20}{'median ms':>12}{'p95 ms':>10}{'queries':>10}")
+    pages = ("catalogue_list", "category_page", "product_page")
+    pages += ("dashboard_home", "dashboard_products", "dashboard_stock", "dashboard_orders", "monthly_report")
+    for page in pages:
         row = results[page]
-        print(f"{page:<16}{row['median_ms']:>12}{row['p95_ms']:>10}{row['queries_per_request']:>10}")
+        print(f"{page:<20}{row['median_ms']:>12}{row['p95_ms']:>10}{row['queries_per_request']:>10}")
 
 
 if __name__ == "__main__":

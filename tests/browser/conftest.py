@@ -41,7 +41,32 @@ def _unavailable_reason():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def serialized_database(django_db_setup, django_db_blocker):
+    """The test database's serialized contents (Wagtail's root page and the other migrated data).
+
+    Playwright's sync API runs the tests in a context of its own, where Django's connection
+    objects are new ones: without this, a ``serialized_rollback`` test that follows another
+    transactional test finds nothing to restore and starts from an empty database.
+    """
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+@pytest.fixture(autouse=True)
+def _restorable_database(request, serialized_database):
+    from django.db import connections
+
+    for alias, contents in serialized_database.items():
+        connections[alias]._test_serialized_contents = contents
+
+
+@pytest.fixture(scope="session")
+def browser(serialized_database):
     reason = _unavailable_reason()
     if reason:
         if CI:
