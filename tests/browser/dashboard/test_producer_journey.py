@@ -63,13 +63,20 @@ def test_producer_lists_officer_approves_buyer_finds(browser, live_server, peopl
     producer_page.goto(live_server.url + "/dashboard/listings/new/")
     producer_page.select_option("#id_certificate", index=1)
     producer_page.fill("#id_packaging", "Hộp 6 quả")
+    # Oscar's dashboard turns the description into a TinyMCE editor once the page has loaded.
     producer_page.evaluate(
-        """() => {
+        """async () => {
             const html = '<p>Cam bù chín cây, <strong>hái trong ngày</strong>.</p>';
-            if (window.tinymce && tinymce.get('id_description')) { tinymce.get('id_description').setContent(html); }
-            else { document.querySelector('#id_description').value = html; }
+            document.querySelector('#id_description').value = html;
+            if (!window.tinymce) { return; }
+            for (let i = 0; i < 100; i++) {
+                const editor = tinymce.get('id_description');
+                if (editor && editor.initialized) { editor.setContent(html); editor.save(); return; }
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }
         }"""
     )
+    assert "hái trong ngày" in producer_page.input_value("#id_description")
     producer_page.fill("#id_price", "180000")
     producer_page.fill("#id_num_in_stock", "0")
     producer_page.set_input_files("#id_photo_1", str(photo))
