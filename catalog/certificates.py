@@ -24,11 +24,9 @@ def issue_certificate(product, *, reference="", recorded_by=None, **fields):
     """Certify ``product``; the new certificate becomes the product's current one.
 
     ``fields`` are the OcopCertificate fields; stars follow from the score, and the certified
-    product name is the product's title unless given.
+    product name is the product's title unless given (OcopCertificate.save).
     """
     fields.setdefault("stars", _stars_for(fields["score"]))
-    if not fields.get("product_name"):
-        fields["product_name"] = product.title
     certificate = OcopCertificate(product=product, **fields)
     if certificate.valid_until is None:
         certificate.valid_until = default_valid_until(certificate.valid_from)

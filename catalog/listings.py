@@ -14,8 +14,8 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -25,6 +25,7 @@ from oscar.core.loading import get_model
 
 from catalog.groups import ProductGroup
 from catalog.models import ListingRevision, OcopCertificate, Product, RevisionPhoto, today
+from catalog.photos import schedule_thumbnails
 from catalog.richtext import clean_rich_text
 from shop.partner.prices import validated_price
 from shop.partner.stock import validated_num_in_stock
@@ -152,7 +153,7 @@ def create_listing(
     photos = list(photos)
     _check_photo_count(len(photos))
 
-    title = Product.title_for(certificate.product_name or certificate.product.title, packaging)
+    title = Product.title_for(certificate.product_name, packaging)
     product = Product(
         structure=Product.STANDALONE,
         title=title,
@@ -339,18 +340,10 @@ def approve_revision(revision, *, reviewer):
     revision.decided_at = timezone.now()
     revision.save(update_fields=["status", "reason", "decided_by", "decided_at"])
 
-    _schedule_thumbnails(new_images)
+    for image in new_images:
+        schedule_thumbnails(image)
     _tell_producer(revision)
     return revision
-
-
-def _schedule_thumbnails(images):
-    try:
-        from catalog.photos import schedule_thumbnails
-    except ImportError:  # the photo helpers are optional for the review itself
-        return
-    for image in images:
-        schedule_thumbnails(image)
 
 
 @transaction.atomic
@@ -389,18 +382,11 @@ def reviewable_revisions(province_code):
 # --- where each listing stands -------------------------------------------------
 
 
-class ListingState:
-    LIVE = "live"
-    PENDING = "pending"
-    SENT_BACK = "sent_back"
-    NOT_FOR_SALE = "not_for_sale"
-
-    labels = {
-        LIVE: gettext_lazy("Live"),
-        PENDING: gettext_lazy("Pending review"),
-        SENT_BACK: gettext_lazy("Sent back"),
-        NOT_FOR_SALE: gettext_lazy("Not for sale"),
-    }
+class ListingState(models.TextChoices):
+    LIVE = "live", gettext_lazy("Live")
+    PENDING = "pending", gettext_lazy("Pending review")
+    SENT_BACK = "sent_back", gettext_lazy("Sent back")
+    NOT_FOR_SALE = "not_for_sale", gettext_lazy("Not for sale")
 
 
 @dataclass
@@ -410,14 +396,14 @@ class ListingStatus:
     state: str
     reason: str = ""
     problem: str = ""  # not for sale: no_certificate, hidden, withdrawn, expired, not_yet_valid, reduced, low_stars
-    expires_on: object = None  # set when the certificate runs out within the first reminder's window
     pending_change: object = None  # a pending revision of a live listing
+    expires_on: object = None  # set when the certificate runs out within the first reminder's window
     sent_back_change: object = None  # the last change of a live listing, when it was sent back
     notes: list = field(default_factory=list)
 
     @property
     def label(self):
-        return ListingState.labels[self.state]
+        return ListingState(self.state).label
 
     @property
     def is_live(self):
@@ -427,7 +413,7 @@ class ListingStatus:
 def with_listing_status(products):
     """``products`` with what listing_status needs fetched in a fixed number of queries."""
     return products.select_related("certificate").prefetch_related(
-        Prefetch("revisions", queryset=ListingRevision.objects.order_by("-submitted_at", "-pk")),
+        "revisions",  # newest first (ListingRevision.Meta.ordering)
         "certificate__events",
     )
 
@@ -436,21 +422,12 @@ def certificate_problem(certificate, day):
     """Why a certificate stops a sale on ``day`` (a short code), or "" when it allows one."""
     if certificate is None:
         return "no_certificate"
-    if certificate.status == OcopCertificate.Status.WITHDRAWN:
-        return "withdrawn"
-    if day > certificate.valid_until:
-        return "expired"
-    if day < certificate.valid_from:
-        return "not_yet_valid"
-    if certificate.stars < settings.OCOP_MIN_STARS_FOR_SALE:
-        return "reduced" if certificate.last_reduction() is not None else "low_stars"
-    return ""
+    return certificate.problem_on(day)
 
 
 def listing_status(product, day=None):
     day = day or today()
-    revisions = list(product.revisions.all())  # newest first when prefetched by with_listing_status
-    revisions.sort(key=lambda revision: (revision.submitted_at, revision.pk), reverse=True)
+    revisions = list(product.revisions.all())  # newest first (ListingRevision.Meta.ordering)
     pending = next((revision for revision in revisions if revision.is_pending), None)
     certificate = product.certificate
 

@@ -147,33 +147,51 @@ class OcopCertificate(models.Model):
     def days_left(self, day=None):
         return (self.valid_until - (day or today())).days
 
+    def problem_on(self, day):
+        """Why this certificate stops a sale on ``day``, as a short code, or "" when it allows one:
+        withdrawn, expired, not_yet_valid, reduced (below the minimum after a reduction) or low_stars."""
+        return self._problem_on(day)[0]
+
+    def _problem_on(self, day):
+        """(problem code, the reduction behind a "reduced" problem or None)."""
+        if self.status == self.Status.WITHDRAWN:
+            return "withdrawn", None
+        if day > self.valid_until:
+            return "expired", None
+        if day < self.valid_from:
+            return "not_yet_valid", None
+        if self.stars < settings.OCOP_MIN_STARS_FOR_SALE:
+            reduction = self.last_reduction()
+            return ("reduced" if reduction is not None else "low_stars"), reduction
+        return "", None
+
     def reason_not_for_sale(self, day):
         """Why the product cannot be sold on ``day``, or None if it can.
 
         A lower-case clause in the buyer's language ("the OCOP certificate was withdrawn on
         05/03/2026"), to be set in a sentence: see shop.partner.availability.NotForSale.
         """
-        if self.status == self.Status.WITHDRAWN:
+        problem, reduction = self._problem_on(day)
+        if problem == "withdrawn":
             if self.withdrawn_on is None:
                 return _("the OCOP certificate was withdrawn")
             return _("the OCOP certificate was withdrawn on %(date)s") % {"date": _short_date(self.withdrawn_on)}
-        if day > self.valid_until:
+        if problem == "expired":
             return _("the OCOP certificate expired: it was valid until %(date)s") % {
                 "date": _short_date(self.valid_until)
             }
-        if day < self.valid_from:
+        if problem == "not_yet_valid":
             return _("the OCOP certificate is valid only from %(date)s") % {"date": _short_date(self.valid_from)}
-        if self.stars < settings.OCOP_MIN_STARS_FOR_SALE:
-            reduction = self.last_reduction()
-            if reduction is not None:
-                return _(
-                    "the OCOP rating was reduced to %(stars)s stars on %(date)s; "
-                    "only products of %(minimum)s stars or more are sold"
-                ) % {
-                    "stars": self.stars,
-                    "date": _short_date(reduction.occurred_on),
-                    "minimum": settings.OCOP_MIN_STARS_FOR_SALE,
-                }
+        if problem == "reduced":
+            return _(
+                "the OCOP rating was reduced to %(stars)s stars on %(date)s; "
+                "only products of %(minimum)s stars or more are sold"
+            ) % {
+                "stars": self.stars,
+                "date": _short_date(reduction.occurred_on),
+                "minimum": settings.OCOP_MIN_STARS_FOR_SALE,
+            }
+        if problem == "low_stars":
             return _("the OCOP rating is %(stars)s stars; only products of %(minimum)s stars or more are sold") % {
                 "stars": self.stars,
                 "minimum": settings.OCOP_MIN_STARS_FOR_SALE,
@@ -365,16 +383,12 @@ class Product(AbstractProduct):
     def first_review_status(self):
         """Where a new listing stands before its first approval: pending, sent back, or None once approved
         (and for products that were never reviewed)."""
-        revisions = self.revisions.all()
-        if "revisions" not in getattr(self, "_prefetched_objects_cache", {}):
-            revisions = revisions.order_by("-submitted_at", "-pk")
-        revisions = list(revisions)
+        revisions = list(self.revisions.all())  # newest first (ListingRevision.Meta.ordering)
         if not any(revision.is_new_listing for revision in revisions):
             return None
         if any(revision.status == ListingRevision.Status.APPROVED for revision in revisions):
             return None
-        latest = max(revisions, key=lambda revision: (revision.submitted_at, revision.pk))
-        return latest.status
+        return revisions[0].status
 
     @staticmethod
     def title_for(product_name, packaging=""):

@@ -1,13 +1,11 @@
 import logging
 
 from celery import shared_task
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from catalog.certificates import certificates_due_reminder, record_expiries
 from catalog.models import ExpiryReminder
+from shop.mail import vietnamese_email
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +45,8 @@ def send_expiry_reminder(certificate):
     if not recipients:
         logger.warning("Producer %s has no e-mail address for the expiry reminder", producer)
         return
-    # Producers are written to in Vietnamese, whatever language the worker runs in.
-    with translation.override("vi"):
-        context = {"certificate": certificate, "product": certificate.product, "producer": producer}
-        subject = " ".join(render_to_string("catalogue/emails/expiry_reminder_subject.txt", context).split())
-        body = render_to_string("catalogue/emails/expiry_reminder_body.txt", context)
-    EmailMessage(subject, body, to=recipients, headers={"Content-Language": "vi"}).send()
+    context = {"certificate": certificate, "product": certificate.product, "producer": producer}
+    vietnamese_email("catalogue/emails/expiry_reminder", context, recipients).send()
 
 
 def producer_addresses(producer):
@@ -105,18 +99,15 @@ def send_listing_decision(revision_id):
         if not recipients:
             logger.warning("Producer %s has no e-mail address for the listing decision", producer)
             return False
-        with translation.override("vi"):
-            context = {
-                "revision": revision,
-                "product": revision.product,
-                "producer": producer,
-                "listing_url": settings.SITE_URL.rstrip("/")
-                + reverse("dashboard:producer-product-update", kwargs={"pk": revision.product_id}),
-            }
-            kind = "approved" if revision.status == ListingRevision.Status.APPROVED else "sent_back"
-            subject = " ".join(render_to_string(f"catalogue/emails/listing_{kind}_subject.txt", context).split())
-            body = render_to_string(f"catalogue/emails/listing_{kind}_body.txt", context)
-        EmailMessage(subject, body, to=recipients, headers={"Content-Language": "vi"}).send()
+        context = {
+            "revision": revision,
+            "product": revision.product,
+            "producer": producer,
+            "listing_url": settings.SITE_URL.rstrip("/")
+            + reverse("dashboard:producer-product-update", kwargs={"pk": revision.product_id}),
+        }
+        kind = "approved" if revision.status == ListingRevision.Status.APPROVED else "sent_back"
+        vietnamese_email(f"catalogue/emails/listing_{kind}", context, recipients).send()
         revision.producer_notified_at = timezone.now()
         revision.save(update_fields=["producer_notified_at"])
     return True

@@ -2,13 +2,12 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from catalog.tasks import RETRY, producer_addresses
+from shop.mail import vietnamese_email
 from shop.order.fulfilment import buyer_name
 from shop.order.models import LineStatusEvent, MonthlyReportDispatch
 from shop.order.reports import ReportMonth, download_filename, monthly_report, report_deadline, report_xlsx
@@ -34,17 +33,14 @@ def notify_buyer_of_line_step(event_id):
         if not recipient:
             logger.warning("Order %s has no e-mail address for the notice of step %s", order.number, event.pk)
             return False
-        with translation.override("vi"):
-            context = {
-                "event": event,
-                "line": event.line,
-                "order": order,
-                "buyer_name": buyer_name(order),
-                "order_url": settings.SITE_URL.rstrip("/") + order_status_path(order),
-            }
-            subject = " ".join(render_to_string("order/emails/line_status_subject.txt", context).split())
-            body = render_to_string("order/emails/line_status_body.txt", context)
-        EmailMessage(subject, body, to=[recipient], headers={"Content-Language": "vi"}).send()
+        context = {
+            "event": event,
+            "line": event.line,
+            "order": order,
+            "buyer_name": buyer_name(order),
+            "order_url": settings.SITE_URL.rstrip("/") + order_status_path(order),
+        }
+        vietnamese_email("order/emails/line_status", context, [recipient]).send()
         event.buyer_notified_at = timezone.now()
         event.save(update_fields=["buyer_notified_at"])
     return True
@@ -91,20 +87,14 @@ def monthly_report_message(producer, year, month, recipients):
     report_url = "{}{}?month={}".format(
         settings.SITE_URL.rstrip("/"), reverse("dashboard:producer-report"), report.month
     )
-    # Producers are written to in Vietnamese, whatever language the worker runs in.
-    with translation.override("vi"):
-        context = {
-            "producer": producer,
-            "report": report,
-            "channels": list(zip(report.channels, report.channel_figures, strict=True)),
-            "deadline": report_deadline(report.month),
-            "report_url": report_url,
-        }
-        subject = " ".join(
-            render_to_string("oscar/dashboard/producer_reports/emails/monthly_report_subject.txt", context).split()
-        )
-        body = render_to_string("oscar/dashboard/producer_reports/emails/monthly_report_body.txt", context)
-    message = EmailMessage(subject, body, to=recipients, headers={"Content-Language": "vi"})
+    context = {
+        "producer": producer,
+        "report": report,
+        "channels": list(zip(report.channels, report.channel_figures, strict=True)),
+        "deadline": report_deadline(report.month),
+        "report_url": report_url,
+    }
+    message = vietnamese_email("oscar/dashboard/producer_reports/emails/monthly_report", context, recipients)
     message.attach(
         download_filename(report, "xlsx"),
         report_xlsx(report),

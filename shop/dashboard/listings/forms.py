@@ -21,11 +21,30 @@ def rich_text_widget():
 class CertificateChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, certificate):
         return _("%(name)s — certificate %(number)s, %(stars)s★, valid until %(until)s") % {
-            "name": certificate.product_name or certificate.product.title,
+            "name": certificate.product_name,
             "number": certificate.number,
             "stars": certificate.stars,
             "until": date_format(certificate.valid_until, "SHORT_DATE_FORMAT"),
         }
+
+
+class ListingPhotosMixin:
+    """Up to NEW_LISTING_PHOTOS photo fields, ``photo_1``…, each checked by PhotoField."""
+
+    def add_photo_fields(self, label):
+        for number in range(1, NEW_LISTING_PHOTOS + 1):
+            self.fields[f"photo_{number}"] = PhotoField(label=label % {"number": number}, required=False)
+
+    @property
+    def photo_fields(self):
+        return [self[f"photo_{number}"] for number in range(1, NEW_LISTING_PHOTOS + 1)]
+
+    def photos(self):
+        return [
+            self.cleaned_data[f"photo_{number}"]
+            for number in range(1, NEW_LISTING_PHOTOS + 1)
+            if self.cleaned_data.get(f"photo_{number}")
+        ]
 
 
 class ListingTextMixin:
@@ -54,7 +73,7 @@ def description_field():
     )
 
 
-class ListingCreateForm(ListingTextMixin, forms.Form):
+class ListingCreateForm(ListingPhotosMixin, ListingTextMixin, forms.Form):
     """A new listing under one of the producer's certificates; its name comes from the certificate."""
 
     certificate = CertificateChoiceField(
@@ -72,28 +91,14 @@ class ListingCreateForm(ListingTextMixin, forms.Form):
     def __init__(self, *args, certificates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["certificate"].queryset = certificates
-        for number in range(1, NEW_LISTING_PHOTOS + 1):
-            self.fields[f"photo_{number}"] = PhotoField(
-                label=_("Photo %(number)s") % {"number": number}, required=False
-            )
-
-    @property
-    def photo_fields(self):
-        return [self[f"photo_{number}"] for number in range(1, NEW_LISTING_PHOTOS + 1)]
+        self.add_photo_fields(_("Photo %(number)s"))
 
     @property
     def text_fields(self):
         return [self[name] for name in ("certificate", "packaging", "description", "price", "num_in_stock")]
 
-    def photos(self):
-        return [
-            self.cleaned_data[f"photo_{number}"]
-            for number in range(1, NEW_LISTING_PHOTOS + 1)
-            if self.cleaned_data.get(f"photo_{number}")
-        ]
 
-
-class ListingUpdateForm(ListingTextMixin, forms.Form):
+class ListingUpdateForm(ListingPhotosMixin, ListingTextMixin, forms.Form):
     """Changes to the parts of a listing the producer writes; they go to the listing review."""
 
     packaging = packaging_field()
@@ -109,21 +114,7 @@ class ListingUpdateForm(ListingTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["remove_images"].queryset = images
         self.fields["withdraw_photos"].queryset = proposed_photos
-        for number in range(1, NEW_LISTING_PHOTOS + 1):
-            self.fields[f"photo_{number}"] = PhotoField(
-                label=_("New photo %(number)s") % {"number": number}, required=False
-            )
-
-    @property
-    def photo_fields(self):
-        return [self[f"photo_{number}"] for number in range(1, NEW_LISTING_PHOTOS + 1)]
-
-    def photos(self):
-        return [
-            self.cleaned_data[f"photo_{number}"]
-            for number in range(1, NEW_LISTING_PHOTOS + 1)
-            if self.cleaned_data.get(f"photo_{number}")
-        ]
+        self.add_photo_fields(_("New photo %(number)s"))
 
 
 class ProducerProfileForm(forms.Form):

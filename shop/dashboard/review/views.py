@@ -56,7 +56,6 @@ class ReviewDetailView(ListingReviewerMixin, DetailView):
         context["certificate"] = product.certificate
         context["producer"] = product.producer
         context["stockrecords"] = product.stockrecords.filter(partner=product.producer)
-        context["current_images"] = product.images.all()
         context.setdefault("form", ReviewDecisionForm())
         return context
 
