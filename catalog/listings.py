@@ -18,7 +18,6 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
@@ -27,6 +26,7 @@ from catalog.groups import ProductGroup
 from catalog.models import ListingRevision, OcopCertificate, Product, RevisionPhoto, today
 from catalog.photos import schedule_thumbnails
 from catalog.richtext import clean_rich_text
+from catalog.slugs import ascii_slug
 from shop.partner.prices import validated_price
 from shop.partner.stock import validated_num_in_stock
 
@@ -99,7 +99,7 @@ def _clean_packaging(packaging):
 
 def listing_slug(title):
     """An ASCII slug of a Vietnamese title ('đ' kept as 'd', which slugify would drop)."""
-    return slugify(title.replace("đ", "d").replace("Đ", "D"))[:128] or "san-pham"
+    return ascii_slug(title)[:128] or "san-pham"
 
 
 def _product_class_for(certificate):

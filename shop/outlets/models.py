@@ -2,11 +2,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import today
+from catalog.slugs import ascii_slug
 from shop.partner.places import province_choices, province_name, ward_name
+
+
+def osm_url(latitude, longitude):
+    """An OpenStreetMap link centred on a point."""
+    return f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}#map=17/{latitude}/{longitude}"
 
 
 class SalesPointQuerySet(models.QuerySet):
@@ -80,7 +85,7 @@ class SalesPoint(models.Model):
 
     @property
     def map_url(self):
-        return f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}#map=17/{self.latitude}/{self.longitude}"
+        return osm_url(self.latitude, self.longitude)
 
 
 class FairQuerySet(models.QuerySet):
@@ -125,7 +130,7 @@ class Fair(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(f"{self.name}-{self.starts_on:%Y}")
+            self.slug = ascii_slug(f"{self.name}-{self.starts_on:%Y}")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -140,8 +145,22 @@ class Fair(models.Model):
         parts = (self.venue, self.street_address, ward_name(self.ward_code), self.province_name)
         return ", ".join(part for part in parts if part)
 
+    @property
+    def map_url(self):
+        if self.latitude is None or self.longitude is None:
+            return ""
+        return osm_url(self.latitude, self.longitude)
+
     def is_running_on(self, day):
         return self.starts_on <= day <= self.ends_on
+
+    @property
+    def is_over(self):
+        return self.ends_on < today()
+
+    @property
+    def is_on(self):
+        return self.is_running_on(today())
 
 
 class Booth(models.Model):

@@ -69,7 +69,6 @@ class FairListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["past_fairs"] = Fair.objects.filter(ends_on__lt=today()).order_by("-starts_on")[:12]
-        context["today"] = today()
         return context
 
 
@@ -90,5 +89,4 @@ class FairDetailView(DetailView):
                 )
             )
         )
-        context["today"] = today()
         return context
