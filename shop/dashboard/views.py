@@ -139,10 +139,10 @@ def low_stock_summary(partner):
 def new_order_summary(producer):
     """Orders with items of the producer's not yet confirmed, newest first."""
     new_lines = Line.objects.filter(partner=producer, status=LineStatus.NEW)
-    totals = new_lines.aggregate(orders=Count("order", distinct=True), lines=Count("pk"))
+    totals = new_lines.aggregate(orders=Count("order", distinct=True))
     orders = list(
         new_lines.values("order__number", "order__date_placed")
-        .annotate(items=Count("pk"), units=Sum("quantity"))
+        .annotate(units=Sum("quantity"))
         .order_by("-order__date_placed", "-order__number")[:HOME_LIST_LENGTH]
     )
-    return {"count": totals["orders"], "lines": totals["lines"], "orders": orders}
+    return {"count": totals["orders"], "orders": orders}

@@ -20,7 +20,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from shop.partner.prices import CURRENCY_MARK, MAX_PRICE
+from shop.partner.prices import MAX_PRICE, ungrouped
+from shop.partner.stock import MAX_NUM_IN_STOCK
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_DATA_ROWS = 2000
@@ -28,7 +29,6 @@ MAX_DATA_ROWS = 2000
 MAX_COLUMNS = 30
 # An XLSX file is a zip archive; 5 MB of it may unpack to far more. Past this it is not a product list.
 MAX_XLSX_UNPACKED_SIZE = 100 * 1024 * 1024
-MAX_STOCK = 2_147_483_647  # what StockRecord.num_in_stock holds
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -293,13 +293,14 @@ def _whole_number(text):
 
 def parse_price(text):
     """A price cell as whole VND: "250000", "250.000", "250,000", "250 000 ₫", "250000đ" are all 250000."""
-    compact = re.sub(r"\s+", "", text.lower())
-    compact = CURRENCY_MARK.sub("", compact).removeprefix("₫")
-    if compact.startswith("-") and _whole_number(compact[1:]) is not None:
-        raise CellError("price_negative")
-    price = _whole_number(compact)
-    if price is None:
+    compact = ungrouped(text)
+    negative = compact.startswith("-")
+    digits = ungrouped(compact[1:]) if negative else compact
+    if not (digits.isascii() and digits.isdigit()):
         raise CellError("price_invalid", value=text)
+    if negative:
+        raise CellError("price_negative")
+    price = int(digits)
     if price == 0:
         raise CellError("price_zero")
     if price > MAX_PRICE:
@@ -315,7 +316,7 @@ def parse_stock(text):
     stock = _whole_number(compact)
     if stock is None:
         raise CellError("stock_invalid", value=text)
-    if stock > MAX_STOCK:
+    if stock > MAX_NUM_IN_STOCK:
         raise CellError("too_large")
     return stock
 

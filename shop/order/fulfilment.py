@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from shop.order.models import Line, LineStatus, LineStatusEvent, Order
+from shop.partner.stock import record_stock_change
 
 StockRecord = get_model("partner", "StockRecord")
 StockRecordChange = get_model("partner", "StockRecordChange")
@@ -157,15 +158,13 @@ def _consume_stock(line, user):
     line.consume_allocation(line.quantity)
     stockrecord.refresh_from_db(fields=["num_in_stock"])
     if stockrecord.num_in_stock != in_stock_before:
-        StockRecordChange.objects.create(
-            stockrecord=stockrecord,
+        record_stock_change(
+            stockrecord,
             price_before=stockrecord.price,
-            price_after=stockrecord.price,
             num_in_stock_before=in_stock_before,
-            num_in_stock_after=stockrecord.num_in_stock,
             source=StockRecordChange.Source.ORDER_SHIPPED,
-            note=f"{line.order.number} · {line.title} × {line.quantity}"[:255],
-            changed_by=user if user is not None and user.is_authenticated else None,
+            note=f"{line.order.number} · {line.title} × {line.quantity}",
+            user=user,
         )
 
 

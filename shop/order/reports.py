@@ -6,29 +6,23 @@ month is a calendar month in the site's time zone (Asia/Ho_Chi_Minh): an order p
 the 31st, local time, belongs to that month whatever UTC says.
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
 from catalog.models import today
+from shop.imports.spreadsheets import write_csv
 from shop.order.models import FulfilmentChannel, Line, LineStatus
 
 CHANNELS = tuple(FulfilmentChannel)
 REPORT_DEADLINE_DAY = 15  # the seeds ask producers to report a month's figures by the 15th of the following month
-
-
-def site_timezone():
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 @dataclass(frozen=True, order=True)
@@ -70,7 +64,7 @@ class ReportMonth:
     @property
     def start(self):
         """The first instant of the month, an aware datetime in the site's time zone."""
-        return datetime(self.year, self.month, 1, tzinfo=site_timezone())
+        return datetime(self.year, self.month, 1, tzinfo=timezone.get_default_timezone())
 
     @property
     def end(self):
@@ -206,7 +200,7 @@ def last_twelve_months(producer, until_month):
     if not isinstance(until_month, ReportMonth):
         until_month = ReportMonth.containing(until_month)
     first = until_month.shifted(-11)
-    zone = site_timezone()
+    zone = timezone.get_default_timezone()
     per_month = (
         lines_in(producer, first.start, until_month.end)
         .annotate(placed_month=TruncMonth("order__date_placed", tzinfo=zone))
@@ -263,20 +257,8 @@ def download_filename(report, extension):
 
 def report_csv(report):
     """UTF-8 with a byte order mark, so that Excel reads the Vietnamese letters right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows([[_inert(cell) for cell in row] for row in table_rows(report)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(cell):
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
+    header, *rows = table_rows(report)
+    return write_csv(header, rows)
 
 
 def report_xlsx(report):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.tasks import RETRY, producer_addresses
+from shop.imports.spreadsheets import XLSX_CONTENT_TYPE
 from shop.mail import vietnamese_email
 from shop.order.fulfilment import buyer_name
 from shop.order.models import LineStatusEvent, MonthlyReportDispatch
@@ -98,6 +99,6 @@ def monthly_report_message(producer, year, month, recipients):
     message.attach(
         download_filename(report, "xlsx"),
         report_xlsx(report),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX_CONTENT_TYPE,
     )
     return message

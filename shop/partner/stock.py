@@ -39,6 +39,20 @@ def validated_num_in_stock(num_in_stock):
     return int(value)
 
 
+def record_stock_change(stockrecord, *, price_before, num_in_stock_before, source, note="", user=None):
+    """Add to ``stockrecord``'s history the change from the values before to its current price and stock."""
+    return StockRecordChange.objects.create(
+        stockrecord=stockrecord,
+        price_before=price_before,
+        price_after=stockrecord.price,
+        num_in_stock_before=num_in_stock_before,
+        num_in_stock_after=stockrecord.num_in_stock,
+        source=source,
+        note=(note or "")[:255],
+        changed_by=user if user is not None and user.is_authenticated else None,
+    )
+
+
 def change_stock_record(stockrecord, *, price=None, num_in_stock=None, user=None, source="dashboard", note=""):
     """Set the price and/or number in stock of ``stockrecord`` now, and record the change.
 
@@ -73,15 +87,13 @@ def change_stock_record(stockrecord, *, price=None, num_in_stock=None, user=None
             locked.price = price_after
             locked.num_in_stock = num_in_stock_after
             locked.save(update_fields=["price", "num_in_stock", "date_updated"])
-            change = StockRecordChange.objects.create(
-                stockrecord=locked,
+            change = record_stock_change(
+                locked,
                 price_before=price_before,
-                price_after=price_after,
                 num_in_stock_before=num_in_stock_before,
-                num_in_stock_after=num_in_stock_after,
                 source=source,
-                note=(note or "")[:255],
-                changed_by=user if user is not None and user.is_authenticated else None,
+                note=note,
+                user=user,
             )
     # The caller's instance shows what is in the database now (including others' changes just read).
     stockrecord.price = locked.price

@@ -49,9 +49,12 @@ class ProducerOrderDetailView(ProducerDashboardMixin, generic.DetailView):
     template_name = "oscar/dashboard/fulfilment/order_detail.html"
     context_object_name = "order"
 
+    def producer_orders(self):
+        """The producer's orders, with what the page shows of the buyer and the delivery address."""
+        return orders_for_producer(self.producer).select_related("user", "shipping_address__country")
+
     def get_object(self, queryset=None):
-        orders = orders_for_producer(self.producer).select_related("user", "shipping_address__country")
-        return get_object_or_404(orders, number=self.kwargs["number"])
+        return get_object_or_404(self.producer_orders(), number=self.kwargs["number"])
 
     def post(self, request, *args, **kwargs):
         self.get_object()  # another producer's order is a 404 whatever the method
@@ -103,8 +106,6 @@ class ProducerLineUpdateView(ProducerOrderDetailView):
                 else:
                     messages.info(request, _("“%(title)s” was already “%(status)s”; nothing changed.") % values)
                 return redirect("dashboard:producer-order-detail", number=line.order.number)
-        self.object = (
-            orders_for_producer(self.producer).select_related("user", "shipping_address__country").get(pk=line.order_id)
-        )
+        self.object = self.producer_orders().get(pk=line.order_id)
         messages.error(request, _("The step could not be taken; see below."))
         return self.render_to_response(self.get_context_data(object=self.object, submitted=(line, form)))

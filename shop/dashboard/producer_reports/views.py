@@ -4,6 +4,7 @@ from django.views.generic import TemplateView, View
 
 from shop.dashboard.access import ProducerDashboardMixin
 from shop.dashboard.producer_reports.forms import MonthForm
+from shop.imports.spreadsheets import XLSX_CONTENT_TYPE
 from shop.order.reports import (
     ReportMonth,
     download_filename,
@@ -16,7 +17,7 @@ from shop.order.reports import (
 
 DOWNLOADS = {
     "csv": ("text/csv; charset=utf-8", report_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report_xlsx),
+    "xlsx": (XLSX_CONTENT_TYPE, report_xlsx),
 }
 
 CHART_WIDTH = 720
