@@ -86,15 +86,15 @@ def test_the_producer_and_its_staff_are_told_60_days_ahead_in_vietnamese_once():
 
 def test_the_reminder_is_written_in_vietnamese_whatever_the_worker_language(monkeypatch):
     languages = []
-    from catalog import tasks
+    from shop import mail
 
-    original = tasks.render_to_string
+    original = mail.render_to_string
 
     def spy(*args, **kwargs):
         languages.append(translation.get_language())
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(tasks, "render_to_string", spy)
+    monkeypatch.setattr(mail, "render_to_string", spy)
     certificate_ending(DAY + timedelta(days=14))
     with freeze_time(NOW), translation.override("en"):
         assert remind_expiring_certificates() == 1
