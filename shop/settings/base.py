@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "shop.outlets.apps.OutletsConfig",
     "shop.health.apps.HealthConfig",
     "shop.imports.apps.ImportsConfig",
+    "shop.stamps.apps.StampsConfig",
     "cms.apps.CmsConfig",
     "fixtures.apps.FixturesConfig",
     # Oscar, with our forks in place of catalogue, partner, checkout and search.
@@ -253,6 +254,22 @@ OCOP_CERTIFICATE_VALIDITY_MONTHS = 36
 OCOP_EXPIRY_REMINDER_DAYS = (60, 14)
 SITE_URL = WAGTAILADMIN_BASE_URL
 
+# --- Traceability stamps (shop.stamps) ----------------------------------
+OCOP_STAMP_MAX_BATCH = 100_000
+# A stamp is suspicious when scanned more than this many times in all, or from more than this
+# many distinct networks within a day: one item is not scanned like that.
+OCOP_STAMP_SUSPICIOUS_SCANS = env.int("OCOP_STAMP_SUSPICIOUS_SCANS", default=20)
+OCOP_STAMP_SUSPICIOUS_NETWORKS_PER_DAY = env.int("OCOP_STAMP_SUSPICIOUS_NETWORKS_PER_DAY", default=5)
+# Look-ups of /t/<code> a client may make a minute, and codes that match no stamp an hour.
+OCOP_STAMP_LOOKUPS_PER_MINUTE = env.int("OCOP_STAMP_LOOKUPS_PER_MINUTE", default=60)
+OCOP_STAMP_UNKNOWN_CODES_PER_HOUR = env.int("OCOP_STAMP_UNKNOWN_CODES_PER_HOUR", default=20)
+OCOP_STAMP_SCAN_RETENTION_DAYS = env.int("OCOP_STAMP_SCAN_RETENTION_DAYS", default=365)
+# How many proxies in front of the site append to X-Forwarded-For (deploy/: nginx, 1); 0 trusts
+# only the connection's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Stamp print files and counterfeit-report photos: never under MEDIA_URL (shop.stamps.storage).
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
+
 # --- Search engine -------------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 
@@ -280,6 +297,14 @@ CELERY_BEAT_SCHEDULE = {
     "remind-producers-of-expiring-certificates": {
         "task": "catalog.tasks.remind_expiring_certificates",
         "schedule": 60 * 60 * 6,
+    },
+    "flag-suspicious-stamp-batches": {
+        "task": "shop.stamps.tasks.flag_suspicious_batches",
+        "schedule": 60 * 60,
+    },
+    "purge-old-stamp-scans": {
+        "task": "shop.stamps.tasks.purge_old_scans",
+        "schedule": crontab(hour=3, minute=30),
     },
     "send-monthly-producer-reports": {
         "task": "shop.order.tasks.send_monthly_reports",

@@ -1,0 +1,158 @@
+"""Recording scans of a stamp and telling when a genuine code is scanned too often.
+
+Nothing personal is kept: a scan stores the time and a keyed hash of the client's network
+prefix (IPv4 /24, IPv6 /48), enough to tell many networks from one, not who scanned.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from shop.stamps.models import Stamp, StampScan
+
+NETWORK_HASH_LENGTH = 16
+SUSPICION_WINDOW = timedelta(days=1)
+
+
+def client_address(request):
+    """The client's IP address, read through the proxies settings.TRUSTED_PROXY_COUNT says are ours."""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    return address
+
+
+def _keyed_hash(text):
+    digest = hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+    return digest[:NETWORK_HASH_LENGTH]
+
+
+def network_of(address):
+    """A keyed hash of the address's network prefix: /24 for IPv4, /48 for IPv6."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return _keyed_hash("unknown")
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    return _keyed_hash(str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False)))
+
+
+def client_key(address):
+    """A keyed hash of the whole address, for rate limiting (kept only in the cache, briefly)."""
+    return _keyed_hash(f"client:{address}")
+
+
+@transaction.atomic
+def record_scan(stamp, network, now=None):
+    """Count one scan of ``stamp`` from ``network`` and refresh the stamp's scan fields.
+
+    The count is one UPDATE ... SET scan_count = scan_count + 1, so concurrent scans never
+    overwrite each other; the row stays locked until the transaction ends, so the count read
+    back is this scan's own.
+    """
+    now = now or timezone.now()
+    Stamp.objects.filter(pk=stamp.pk).update(
+        scan_count=F("scan_count") + 1,
+        first_scanned_at=Coalesce(F("first_scanned_at"), now),
+        last_scanned_at=now,
+    )
+    StampScan.objects.create(stamp=stamp, scanned_at=now, network=network)
+    stamp.scan_count, stamp.first_scanned_at, stamp.last_scanned_at = Stamp.objects.values_list(
+        "scan_count", "first_scanned_at", "last_scanned_at"
+    ).get(pk=stamp.pk)
+    return stamp
+
+
+@dataclass(frozen=True)
+class Suspicion:
+    """Why a genuine code looks copied: too many scans in all, or from too many networks in a day."""
+
+    scan_count: int
+    networks_last_day: int
+
+    @property
+    def too_many_scans(self):
+        return self.scan_count > settings.OCOP_STAMP_SUSPICIOUS_SCANS
+
+    @property
+    def too_many_networks(self):
+        return self.networks_last_day > settings.OCOP_STAMP_SUSPICIOUS_NETWORKS_PER_DAY
+
+    def __bool__(self):
+        return self.too_many_scans or self.too_many_networks
+
+
+def suspicion_of(stamp, now=None):
+    """The stamp's Suspicion (false when it is scanned as a single item would be)."""
+    now = now or timezone.now()
+    networks = (
+        StampScan.objects.filter(stamp=stamp, scanned_at__gt=now - SUSPICION_WINDOW)
+        .values("network")
+        .distinct()
+        .count()
+    )
+    return Suspicion(scan_count=stamp.scan_count, networks_last_day=networks)
+
+
+def suspicious_stamps(since, now=None):
+    """Stamps scanned since ``since`` that are now suspicious: ids with their batch ids."""
+    now = now or timezone.now()
+    recently_scanned = StampScan.objects.filter(scanned_at__gte=since).values("stamp_id").distinct()
+    by_networks = (
+        StampScan.objects.filter(scanned_at__gt=now - SUSPICION_WINDOW, stamp_id__in=recently_scanned)
+        .values("stamp_id")
+        .annotate(networks=Count("network", distinct=True))
+        .filter(networks__gt=settings.OCOP_STAMP_SUSPICIOUS_NETWORKS_PER_DAY)
+        .values("stamp_id")
+    )
+    return Stamp.objects.filter(pk__in=recently_scanned).filter(
+        Q(scan_count__gt=settings.OCOP_STAMP_SUSPICIOUS_SCANS) | Q(pk__in=by_networks)
+    )
+
+
+def flag_suspicious_batches(since, now=None):
+    """Flag, for the officers' dashboard, each batch with a stamp scanned since ``since`` that is
+    now suspicious. A flag an officer has reviewed opens again only when more of the batch's
+    stamps turn suspicious. Safe to run again. Returns the number of batches flagged anew."""
+    from shop.stamps.models import StampBatch
+
+    now = now or timezone.now()
+    batch_ids = set(suspicious_stamps(since, now).values_list("batch_id", flat=True))
+    counts = dict(
+        suspicious_stamps(now - SUSPICION_WINDOW, now)
+        .filter(batch_id__in=batch_ids)
+        .values("batch_id")
+        .annotate(stamps=Count("pk"))
+        .values_list("batch_id", "stamps")
+    )
+    flagged = 0
+    for batch in StampBatch.objects.filter(pk__in=batch_ids).select_for_update():
+        stamps = counts.get(batch.pk, 0)
+        if batch.is_flagged:
+            batch.flagged_stamp_count = max(stamps, batch.flagged_stamp_count)
+        elif batch.flagged_at is None or stamps > batch.flagged_stamp_count:
+            batch.flagged_at, batch.flagged_stamp_count = now, stamps
+            flagged += 1
+        batch.save(update_fields=["flagged_at", "flagged_stamp_count"])
+    return flagged
+
+
+def purge_old_scans(now=None):
+    """Forget scans older than settings.OCOP_STAMP_SCAN_RETENTION_DAYS; a stamp keeps its counts."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.OCOP_STAMP_SCAN_RETENTION_DAYS)
+    deleted, _by_model = StampScan.objects.filter(scanned_at__lt=cutoff).delete()
+    return deleted
