@@ -215,3 +215,28 @@ def placed_order(items, *, user=None, number=None, channel=None, placed_at=None)
         Order.objects.filter(pk=order.pk).update(date_placed=placed_at)
         order.refresh_from_db()
     return order
+
+
+def stamp_batch(product=None, quantity=5, *, issued_by=None, lot="LO-01", produced_on=None, expires_on=None):
+    """A batch of ``quantity`` stamps, generated at once (no print files), with its stamps made.
+
+    The real issuing path generates them in a Celery task after the transaction commits; a
+    test's transaction never commits, so the stamps are made here directly.
+    """
+    from shop.stamps.issuing import generate_stamps, issue_batch
+    from shop.stamps.models import StampBatch
+
+    product = product or certified_product()
+    produced_on = produced_on or today() - timedelta(days=10)
+    batch = issue_batch(
+        product=product,
+        quantity=quantity,
+        lot=lot,
+        produced_on=produced_on,
+        expires_on=expires_on,
+        issued_by=issued_by,
+    )
+    generate_stamps(batch)
+    batch.status = StampBatch.Status.READY
+    batch.save(update_fields=["status"])
+    return batch
