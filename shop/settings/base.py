@@ -263,6 +263,8 @@ OCOP_STAMP_SUSPICIOUS_NETWORKS_PER_DAY = env.int("OCOP_STAMP_SUSPICIOUS_NETWORKS
 # Look-ups of /t/<code> a client may make a minute, and codes that match no stamp an hour.
 OCOP_STAMP_LOOKUPS_PER_MINUTE = env.int("OCOP_STAMP_LOOKUPS_PER_MINUTE", default=60)
 OCOP_STAMP_UNKNOWN_CODES_PER_HOUR = env.int("OCOP_STAMP_UNKNOWN_CODES_PER_HOUR", default=20)
+# Counterfeit reports a client may send an hour (each attempt counts: a photo is costly to check).
+OCOP_STAMP_REPORTS_PER_HOUR = env.int("OCOP_STAMP_REPORTS_PER_HOUR", default=5)
 OCOP_STAMP_SCAN_RETENTION_DAYS = env.int("OCOP_STAMP_SCAN_RETENTION_DAYS", default=365)
 # How many proxies in front of the site append to X-Forwarded-For (deploy/: nginx, 1); 0 trusts
 # only the connection's address.
