@@ -105,7 +105,13 @@ def test_data_lives_in_volumes(compose, services):
     assert "esdata:/usr/share/elasticsearch/data" in services["elasticsearch"]["volumes"]
     assert "media:/app/var/media" in services["web"]["volumes"]
     assert "static:/app/var/static" in services["release"]["volumes"]
-    assert set(compose["volumes"]) >= {"pgdata", "redisdata", "esdata", "media", "static", "beat"}
+    assert set(compose["volumes"]) >= {"pgdata", "redisdata", "esdata", "media", "private", "static", "beat"}
+
+
+def test_private_files_are_shared_by_web_and_worker_but_never_served(services):
+    for name in ("web", "worker"):
+        assert "private:/app/var/private" in services[name]["volumes"], name
+    assert not any(volume.startswith("private:") for volume in services["nginx"]["volumes"])
 
 
 def test_nginx_serves_the_files_and_proxies_to_web(services):
