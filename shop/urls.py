@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("shop.health.urls")),
     path("", include("shop.outlets.urls")),
+    path("", include("shop.stamps.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 
