@@ -2,8 +2,8 @@
 
 A producer's or sales point's staff are the users of that Oscar partner; every
 object they reach is looked up through their partner, so another partner's
-object is a 404. Coordination-office officers review listings of their
-province only.
+object is a 404. Coordination-office officers review listings, and issue and
+follow traceability stamps, of their province only.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -15,7 +15,23 @@ from shop.accounts.roles import Role
 
 Partner = get_model("partner", "Partner")
 
-OFFICER_DASHBOARD_URL_NAMES = frozenset({"index", "logout", "login", "review-list", "review-detail"})
+# The traceability stamp pages (shop.dashboard.stamps), which scope officers to their province.
+STAMP_DASHBOARD_URL_NAMES = frozenset(
+    {
+        "stamp-batch-list",
+        "stamp-batch-create",
+        "stamp-batch-detail",
+        "stamp-batch-progress",
+        "stamp-batch-download",
+        "stamp-flagged-list",
+        "counterfeit-report-list",
+        "counterfeit-report-detail",
+        "counterfeit-report-photo",
+    }
+)
+OFFICER_DASHBOARD_URL_NAMES = (
+    frozenset({"index", "logout", "login", "review-list", "review-detail"}) | STAMP_DASHBOARD_URL_NAMES
+)
 
 
 def partner_of(user):
@@ -43,7 +59,12 @@ def is_officer(user):
 
 
 def is_coordination_officer(user):
-    return is_officer(user) and user.groups.filter(name=Role.COORDINATION_OFFICER).exists()
+    if not is_officer(user):
+        return False
+    # Remembered on the request's user: the menu asks for every entry.
+    if not hasattr(user, "_is_coordination_officer"):
+        user._is_coordination_officer = user.groups.filter(name=Role.COORDINATION_OFFICER).exists()
+    return user._is_coordination_officer
 
 
 def reviewable_province(user):
@@ -56,6 +77,19 @@ def reviewable_province(user):
     if is_coordination_officer(user):
         return user.staff_profile.province_code
     raise PermissionDenied(_("Only coordination-office officers review listings."))
+
+
+def stamp_province(user):
+    """The province whose traceability stamps ``user`` issues and follows: a code, None for a superuser
+    (every province).
+
+    Raises PermissionDenied for anyone else.
+    """
+    if user.is_superuser:
+        return None
+    if is_coordination_officer(user):
+        return user.staff_profile.province_code
+    raise PermissionDenied(_("Only coordination-office officers issue and follow traceability stamps."))
 
 
 class ProducerDashboardMixin:
@@ -90,3 +124,44 @@ class ListingReviewerMixin:
     def dispatch(self, request, *args, **kwargs):
         self.province_code = reviewable_province(request.user)
         return super().dispatch(request, *args, **kwargs)
+
+
+class StampOfficerMixin:
+    """A page of the coordination office's stamp work: ``self.province_code`` is the officer's province
+    (None: a superuser, every province)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.province_code = stamp_province(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StampBatchViewerMixin:
+    """A page about stamp batches for coordination officers (their province's batches) and for a
+    producer's staff (their own batches, read-only).
+
+    ``self.is_officer`` tells which; ``self.province_code`` is the officer's province (None: every
+    province), ``self.producer`` the staff member's producer.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        self.province_code = None
+        self.producer = None
+        self.is_officer = user.is_superuser or is_coordination_officer(user)
+        if self.is_officer:
+            self.province_code = stamp_province(user)
+        else:
+            self.producer = producer_of(user)
+            if self.producer is None:
+                raise PermissionDenied(
+                    _("This page is for coordination-office officers and the staff of an OCOP producer.")
+                )
+        return super().dispatch(request, *args, **kwargs)
+
+    def visible_batches(self):
+        """The batches this user may see: an officer's province's, or the producer's own."""
+        from shop.stamps.models import StampBatch
+
+        if self.is_officer:
+            return StampBatch.objects.in_province(self.province_code)
+        return StampBatch.objects.filter(producer=self.producer)

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 class DashboardConfig(apps.DashboardConfig):
     """Oscar's dashboard, with the pages where producers and sales points run their own shop window
-    and where coordination-office officers review listings."""
+    and where coordination-office officers review listings and issue traceability stamps."""
 
     name = "shop.dashboard"
 
@@ -23,6 +23,7 @@ class DashboardConfig(apps.DashboardConfig):
         self.imports_app = django_apps.get_app_config("imports_dashboard")
         self.fulfilment_app = django_apps.get_app_config("fulfilment_dashboard")
         self.producer_reports_app = django_apps.get_app_config("producer_reports_dashboard")
+        self.stamps_app = django_apps.get_app_config("stamps_dashboard")
 
     def get_urls(self):
         urls = [
@@ -32,5 +33,6 @@ class DashboardConfig(apps.DashboardConfig):
             path("imports/", include(self.imports_app.urls[0])),
             path("fulfilment/", include(self.fulfilment_app.urls[0])),
             path("monthly-report/", include(self.producer_reports_app.urls[0])),
+            path("stamps/", include(self.stamps_app.urls[0])),
         ]
         return super().get_urls() + self.post_process_urls(urls)

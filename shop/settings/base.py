@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "shop.dashboard.imports.apps.ImportsDashboardConfig",
     "shop.dashboard.fulfilment.apps.FulfilmentDashboardConfig",
     "shop.dashboard.producer_reports.apps.ProducerReportsDashboardConfig",
+    "shop.dashboard.stamps.apps.StampsDashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
@@ -235,6 +236,16 @@ OSCAR_DASHBOARD_NAVIGATION = [
     {"label": _("My orders"), "icon": "fas fa-shopping-cart", "url_name": "dashboard:producer-order-list"},
     {"label": _("Monthly report"), "icon": "fas fa-chart-bar", "url_name": "dashboard:producer-report"},
     {"label": _("Listing review"), "icon": "fas fa-clipboard-check", "url_name": "dashboard:review-list"},
+    {
+        "label": _("Traceability stamps"),
+        "icon": "fas fa-qrcode",
+        "children": [
+            {"label": _("Stamp batches"), "url_name": "dashboard:stamp-batch-list"},
+            {"label": _("Issue stamps"), "url_name": "dashboard:stamp-batch-create"},
+            {"label": _("Suspicious batches"), "url_name": "dashboard:stamp-flagged-list"},
+            {"label": _("Counterfeit reports"), "url_name": "dashboard:counterfeit-report-list"},
+        ],
+    },
     *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
 ]
 

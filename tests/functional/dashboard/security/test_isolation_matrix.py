@@ -13,7 +13,9 @@ from oscar.apps.dashboard.nav import _dashboard_url_names_to_config
 from catalog.listings import propose_listing_changes
 from catalog.models import ProductImage
 from shop.imports.models import ProductImport
-from tests.factories import certified_product, placed_order
+from shop.stamps.models import CounterfeitReport
+from tests.factories import THANH_HOA, certified_product, placed_order, stamp_batch
+from tests.functional.dashboard.stamps.helpers import use_private_folder, with_print_files
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +39,7 @@ OUR_APPS = {
     "imports_dashboard",
     "fulfilment_dashboard",
     "producer_reports_dashboard",
+    "stamps_dashboard",
 }
 # Keyword arguments that name no object: the page is scoped by the signed-in user's producer.
 SCOPE_ARGUMENTS = {"fmt", "year", "month"}
@@ -73,7 +76,7 @@ def oscar_urls():
 
 
 @pytest.fixture
-def world(producer_a, producer_b, staff_b):
+def world(producer_a, producer_b, staff_b, monkeypatch, tmp_path):
     """B's objects of every kind, and a mixed order with lines of both producers."""
     product_a = certified_product(producer=producer_a, title="Mật ong rừng Hương Sơn")
     product_b = certified_product(producer=producer_b, title="Nem chua Thanh Hóa")
@@ -91,6 +94,15 @@ def world(producer_a, producer_b, staff_b):
     order_b = placed_order([(product_b, 1)])
     mixed_order = placed_order([(product_a, 1), (product_b, 2)])
     line_b = mixed_order.lines.get(partner=producer_b)
+    use_private_folder(monkeypatch, tmp_path / "private")
+    stamps_b = with_print_files(stamp_batch(product_b, quantity=3))
+    report_b = CounterfeitReport.objects.create(
+        province_code=THANH_HOA,
+        stamp=stamps_b.stamps.first(),
+        place="Chợ Vườn Hoa, Thanh Hóa",
+        description="Tem giống hệt nhưng hàng khác",
+        photo=ContentFile(jpeg_bytes(), name="tem.jpg"),
+    )
     return {
         "product_a": product_a,
         "product_b": product_b,
@@ -100,6 +112,8 @@ def world(producer_a, producer_b, staff_b):
         "order_b": order_b,
         "mixed_order": mixed_order,
         "line_b": line_b,
+        "stamps_b": stamps_b,
+        "report_b": report_b,
     }
 
 
@@ -111,9 +125,23 @@ CASES = {
     "producer-order-detail": lambda w: {"number": w["order_b"].number},
     "producer-line-update": lambda w: {"pk": w["line_b"].pk},
     "review-detail": lambda w: {"pk": w["revision_b"].pk},
+    "stamp-batch-detail": lambda w: {"pk": w["stamps_b"].pk},
+    "stamp-batch-progress": lambda w: {"pk": w["stamps_b"].pk},
+    "stamp-batch-download": lambda w: {"pk": w["stamps_b"].pk, "kind": "pdf"},
+    "counterfeit-report-detail": lambda w: {"pk": w["report_b"].pk},
+    "counterfeit-report-photo": lambda w: {"pk": w["report_b"].pk},
 }
 # Officers' pages: producer staff are refused outright; officers of another province get 404 (see below).
-OFFICER_ONLY = {"review-detail"}
+OFFICER_ONLY = {"review-detail", "counterfeit-report-detail", "counterfeit-report-photo"}
+# Pages that both a producer's staff (their own objects) and the province's officers open: an officer of
+# another province gets 404 there too.
+OFFICER_SCOPED = OFFICER_ONLY | {"stamp-batch-detail", "stamp-batch-progress", "stamp-batch-download"}
+# What an officer would send to act on B's object if the page let them.
+OFFICER_POSTS = {
+    "review-detail": {"action": "approve"},
+    "stamp-batch-detail": {"action": "revoke_batch", "batch-reason": "lost", "batch-confirm": "on"},
+    "counterfeit-report-detail": {"status": "closed", "officer_note": "Đã xử lý"},
+}
 
 
 def test_every_object_url_has_a_case():
@@ -145,18 +173,25 @@ def test_nothing_of_b_changed(client_a, world):
     assert world["revision_b"].status == "pending"
     world["import_b"].refresh_from_db()
     assert world["import_b"].status == ProductImport.Status.PREVIEWED
+    assert not world["stamps_b"].revocations.exists()
+    world["report_b"].refresh_from_db()
+    assert world["report_b"].status == CounterfeitReport.Status.NEW
 
 
-@pytest.mark.parametrize("name", sorted(OFFICER_ONLY))
+@pytest.mark.parametrize("name", sorted(OFFICER_SCOPED))
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_an_officer_of_another_province_gets_404(client, ha_tinh_reviewer, world, name, method):
-    """B is in Thanh Hóa: a Hà Tĩnh coordination officer does not review its listings."""
+    """B is in Thanh Hóa: a Hà Tĩnh coordination officer does not review its listings, nor follow,
+    revoke or download its stamps, nor handle the reports made there."""
     client.force_login(ha_tinh_reviewer)
     url = reverse(f"dashboard:{name}", kwargs=CASES[name](world))
-    response = getattr(client, method)(url, {"action": "approve"})
+    response = getattr(client, method)(url, OFFICER_POSTS.get(name, {}) if method == "post" else {})
     assert response.status_code == 404
     world["revision_b"].refresh_from_db()
     assert world["revision_b"].status == "pending"
+    assert not world["stamps_b"].revocations.exists()
+    world["report_b"].refresh_from_db()
+    assert world["report_b"].status == CounterfeitReport.Status.NEW
 
 
 def _oscar_kwargs(arguments, world):
@@ -193,6 +228,7 @@ def test_list_pages_and_downloads_show_none_of_bs_objects(client_a, world):
         reverse("dashboard:producer-order-list"),
         reverse("dashboard:producer-order-detail", kwargs={"number": world["mixed_order"].number}),
         reverse("dashboard:producer-report"),
+        reverse("dashboard:stamp-batch-list"),
         reverse("dashboard:producer-import-template", kwargs={"fmt": "csv"}),
         reverse("dashboard:producer-report-download", kwargs={"year": month.year, "month": month.month, "fmt": "csv"}),
     ]
