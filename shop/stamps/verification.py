@@ -37,7 +37,7 @@ MAX_CODE_INPUT = 64
 
 
 class Verdict(models.TextChoices):
-    GENUINE = "genuine", _("Genuine")
+    GENUINE = "genuine", _("Genuine stamp")
     CERTIFICATE_LAPSED = "certificate_lapsed", _("Genuine stamp, but the OCOP certificate is no longer valid")
     REVOKED = "revoked", _("Revoked stamp")
     UNKNOWN = "unknown", _("Unknown code: possibly counterfeit")

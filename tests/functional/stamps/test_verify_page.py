@@ -65,7 +65,7 @@ def test_genuine_json(english, stamp, honey, settings):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     body = response.json()
-    assert body["verdict"] == "genuine" and body["verdict_label"] == "Genuine"
+    assert body["verdict"] == "genuine" and body["verdict_label"] == "Genuine stamp"
     assert body["stamp"]["serial"] == stamp.serial and body["stamp"]["scan_count"] == 1
     assert body["product"]["url"] == "https://ocop.example.vn" + honey.get_absolute_url()
     assert body["product"]["image_url"].startswith("https://ocop.example.vn/media/")
@@ -330,3 +330,29 @@ def test_unknown_code_page_makes_few_queries(client, stamp, django_assert_max_nu
     ours = [query["sql"] for query in captured.captured_queries if "stamps_" in query["sql"]]
     # One look-up; the rest is the site's answer to any 404 (Wagtail's redirects, Django's flat pages).
     assert len(ours) == 1
+
+
+def test_a_revoked_stamp_still_warns_of_its_certificate_and_of_copies(english, stamp, honey, settings):
+    settings.OCOP_STAMP_SUSPICIOUS_SCANS = 1
+    revoke(stamp.batch, stamp.number, stamp.number, reason=RevocationReason.COUNTERFEIT)
+    withdrawn_on = today() - timedelta(days=1)
+    withdraw_certificate(honey.certificate, occurred_on=withdrawn_on, reference="22/QĐ-UBND")
+    page(english, stamp.code)
+    response = page(english, stamp.code)
+    assert verdict_of(response) == "revoked"
+    html = unescape(response.content.decode())
+    assert "Reason: Copied onto counterfeit goods." in html
+    assert f'role="note">The product\'s OCOP certificate was withdrawn on {withdrawn_on:%d/%m/%Y}.</p>' in html
+    assert "This code may also have been copied." in html and "This code has been scanned 2 times." in html
+    assert data(english, stamp.code).json()["warnings"] == ["suspicious", "certificate_lapsed"]
+
+
+def test_vietnamese_page_and_json(vietnamese, stamp, batch):
+    """Once /t/<code>'s strings are in locale/vi (the i18n tests check they all are)."""
+    revoke(batch, stamp.number, stamp.number, reason=RevocationReason.MISPRINTED)
+    html = unescape(page(vietnamese, stamp.code).content.decode())
+    assert "Tem này đã bị thu hồi" in html
+    assert f"Văn phòng Điều phối đã thu hồi tem này ngày {today():%d/%m/%Y}." in html
+    assert "Số sê-ri tem" in html and "Lô sản xuất" in html
+    assert "Mã không xác định: có thể là hàng giả" in page(vietnamese, "aaaaaaaaaaaaaaaa").content.decode()
+    assert data(vietnamese, stamp.code).json()["verdict_label"] == "Tem đã bị thu hồi"

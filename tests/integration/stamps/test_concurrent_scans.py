@@ -10,7 +10,9 @@ from shop.stamps.models import Stamp, StampScan
 from shop.stamps.scans import network_of, record_scan
 from tests.factories import stamp_batch
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A transaction per request, as in production (transactional_db); serialized_rollback: the data the
+# migrations made (Wagtail's site, the role groups) is restored for the tests that follow.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 THREADS = 20
 SCANS_EACH = 10
@@ -41,7 +43,7 @@ def run_together(work):
 
 
 @pytest.fixture
-def stamp(requires_postgresql, transactional_db, settings):
+def stamp(requires_postgresql, settings):
     # Every thread's client looks the code up far more than the per-client limit allows.
     settings.OCOP_STAMP_LOOKUPS_PER_MINUTE = THREADS * SCANS_EACH * 2
     batch = stamp_batch(quantity=3)

@@ -254,7 +254,7 @@ def test_json_has_stable_keys_iso_dates_and_absolute_urls(batch, settings):
     verify(stamp.code, scan_network="net")
     data = verify(stamp.code, scan_network="net").as_json()
     assert set(data) == JSON_KEYS
-    assert data["verdict"] == "genuine" and data["verdict_label"] == "Genuine"
+    assert data["verdict"] == "genuine" and data["verdict_label"] == "Genuine stamp"
     assert data["verification_url"] == f"https://ocop.example.vn/t/{stamp.code}"
     assert data["report_url"] == f"https://ocop.example.vn/t/{stamp.code}/report/"
     assert data["product"]["url"] == "https://ocop.example.vn" + batch.product.get_absolute_url()
