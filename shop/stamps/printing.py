@@ -26,10 +26,11 @@ from reportlab.lib.colors import Color, white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from shop.stamps.codes import verification_url
+from shop.stamps.codes import CODE_ALPHABET, CODE_LENGTH, verification_url
 from shop.stamps.models import StampBatch
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -62,7 +63,9 @@ STAR_RED = Color(0.78, 0.06, 0.18)
 GUIDE_GREY = Color(0.6, 0.6, 0.6)
 FOOTER_GREY = Color(0.3, 0.3, 0.3)
 
-DARK_RUN = re.compile(rb"\x01+")
+DARK_RUN = re.compile("1+")
+BITS = bytes.maketrans(b"\x00\x01", b"01")
+CODE_CHARACTERS = frozenset(CODE_ALPHABET)
 
 
 @cache
@@ -127,17 +130,19 @@ def render_zip(batch, fileobj):
 def render(batch, *, pdf=None, archive=None):
     """Write the PDF and/or the ZIP in a single pass over the stamps, encoding each QR code once."""
     with translation.override(settings.LANGUAGE_CODE):
-        encoder = QrEncoder(batch)
+        encoder = batch_encoder()
         writers = []
         if pdf is not None:
-            writers.append(PdfWriter(batch, pdf, count=batch.stamps.count()))
+            writers.append(PdfWriter(batch, pdf, encoder, count=batch.stamps.count()))
         if archive is not None:
             writers.append(ZipWriter(batch, archive, encoder))
+        stride = encoder.stride
         for number, code in stamp_numbers_and_codes(batch):
             serial = batch.serial(number)
-            rows = encoder.matrix(code)
+            grid = encoder.grid(code)
+            rects = rectangles(grid, stride)
             for writer in writers:
-                writer.add(serial, rows)
+                writer.add(serial, grid, rects)
         for writer in writers:
             writer.close()
 
@@ -147,25 +152,140 @@ def stamp_numbers_and_codes(batch):
 
 
 class QrEncoder:
-    """QR codes (error correction M) of the verification addresses of a batch's stamps."""
+    """QR codes (error correction M, byte mode) of ``<prefix><code><suffix>`` for stamp codes.
 
-    def __init__(self, batch):
-        self.batch = batch
+    segno takes about 5 ms a code, most of it trying the eight masks on a pure-Python matrix, which
+    would be eight minutes for 100,000 stamps. But a QR symbol is linear in its data: the error
+    correction codewords are a GF(2)-linear function of the data codewords, placement is a
+    permutation, and masking and the format information are fixed patterns for a given mask. So
+    the symbol of a code is the symbol of a reference code XOR, for every character that differs,
+    the change that character alone makes; and the symbol with mask k is the symbol with mask 0
+    XOR a pattern that does not depend on the data. segno makes the reference and those changes
+    once (about 500 symbols); each code then costs a few XORs of Python integers, and the best
+    mask is chosen by the penalty rules of ISO/IEC 18004 (7.8.3), computed with bit operations.
+
+    A symbol is returned as its *grid*: a string of "1" (dark) and "0" (light) modules, row after
+    row, ``stride`` modules a row, including the quiet zone.
+    """
+
+    def __init__(self, prefix, suffix=""):
+        self.prefix, self.suffix = prefix, suffix
+        reference = CODE_ALPHABET[0] * CODE_LENGTH
+        symbol = self._segno(reference, mask=0)
+        self.size = symbol.symbol_size(border=0)[0]
+        self.stride = self.size + 2 * QUIET_ZONE
+        self.version = symbol.version
+        base = self._bits(symbol.matrix)
+        self.base = base
+        self.changes = [
+            {
+                char: base ^ self._bits(self._segno(reference[:at] + char + reference[at + 1 :], mask=0).matrix)
+                for char in CODE_ALPHABET
+            }
+            for at in range(CODE_LENGTH)
+        ]
+        self.mask_changes = [base ^ self._bits(self._segno(reference, mask=mask).matrix) for mask in range(8)]
+        stride, size = self.stride, self.size
+        row = (1 << size) - 1
+        self.area = sum(row << ((y + QUIET_ZONE) * stride + QUIET_ZONE) for y in range(size))
+        self.everything = (1 << (stride * stride)) - 1
+        self.modules = size * size
 
     def url(self, code):
-        return verification_url(code)
+        return f"{self.prefix}{code}{self.suffix}"
 
-    def matrix(self, code):
-        """The symbol's dark (1) and light (0) modules, row by row, without the quiet zone."""
-        qr = segno.make(self.url(code), error=ERROR_CORRECTION, micro=False, boost_error=False)
-        return [bytes(row) for row in qr.matrix]
+    def _segno(self, code, mask=None):
+        return segno.make(
+            self.url(code), error=ERROR_CORRECTION, mode="byte", mask=mask, micro=False, boost_error=False
+        )
+
+    def _bits(self, matrix):
+        """The symbol's dark modules as bits of an integer: module (x, y) of the grid is bit y*stride+x."""
+        bits = 0
+        for y, row in enumerate(matrix):
+            bits |= int(bytes(row).translate(BITS)[::-1], 2) << ((y + QUIET_ZONE) * self.stride + QUIET_ZONE)
+        return bits
+
+    def symbol_bits(self, code):
+        """The chosen mask and the symbol's bits for ``code``."""
+        if len(code) != CODE_LENGTH or not set(code) <= CODE_CHARACTERS:
+            symbol = self._segno(code)
+            return symbol.mask, self._bits(symbol.matrix)
+        bits = self.base
+        for changes, char in zip(self.changes, code, strict=True):
+            bits ^= changes[char]
+        scores = [self.penalty(bits ^ change) for change in self.mask_changes]
+        mask = scores.index(min(scores))
+        return mask, bits ^ self.mask_changes[mask]
+
+    def grid(self, code):
+        _mask, bits = self.symbol_bits(code)
+        return format(bits, self.grid_format)[::-1]
+
+    @property
+    def grid_format(self):
+        return f"0{self.stride * self.stride}b"
+
+    def penalty(self, dark):
+        """The ISO/IEC 18004 penalty score (N1 + N2 + N3 + N4) of a masked symbol."""
+        stride = self.stride
+        light = self.area ^ dark  # light modules of the symbol, the quiet zone left out
+        score = 0
+        for colour in (dark, light):
+            for step in (1, stride):
+                # N1: 3 points for 5 modules of one colour in a row or column, 1 more for each further one.
+                two = colour & (colour >> step)
+                five = two & (two >> (2 * step)) & (colour >> (4 * step))
+                starts = five ^ (five & (five << step))
+                score += five.bit_count() + 2 * starts.bit_count()
+            # N2: 3 points for each 2x2 block of one colour.
+            pairs = colour & (colour >> 1)
+            score += 3 * (pairs & (pairs >> stride)).bit_count()
+        # N3: 40 points for each 1:1:3:1:1 pattern with 4 light modules (the quiet zone counts) on one side.
+        light = self.everything ^ dark
+        for step in (1, stride):
+            pattern = (
+                dark
+                & (light >> step)
+                & (dark >> (2 * step))
+                & (dark >> (3 * step))
+                & (dark >> (4 * step))
+                & (light >> (5 * step))
+                & (dark >> (6 * step))
+            )
+            two = light & (light >> step)
+            four = two & (two >> (2 * step))
+            score += 40 * (pattern & ((four >> (7 * step)) | (four << (4 * step)))).bit_count()
+        # N4: 10 points for each 5 % the share of dark modules is away from half.
+        score += 10 * (abs(20 * dark.bit_count() - 10 * self.modules) // self.modules)
+        return score
 
 
-def dark_runs(rows):
-    """(x, y, length) of every horizontal run of dark modules."""
-    for y, row in enumerate(rows):
-        for match in DARK_RUN.finditer(row):
-            yield match.start(), y, match.end() - match.start()
+@cache
+def encoder_for(prefix, suffix):
+    return QrEncoder(prefix, suffix)
+
+
+def batch_encoder():
+    """The encoder of the verification addresses, ``<SITE_URL>/t/<code>``."""
+    sample = CODE_ALPHABET[1] * CODE_LENGTH
+    prefix, _sample, suffix = verification_url(sample).rpartition(sample)
+    return encoder_for(prefix, suffix)
+
+
+def rectangles(grid, stride):
+    """The dark modules of a symbol's grid as rectangles (x, y, width, height): each horizontal run of
+    dark modules, merged with the same run in the rows below it."""
+    found = []
+    open_runs = {}
+    for y in range(QUIET_ZONE, stride - QUIET_ZONE + 1):
+        row = grid[y * stride : (y + 1) * stride] if y < stride - QUIET_ZONE else ""
+        runs = {match.span(): None for match in DARK_RUN.finditer(row)}
+        for span, top in open_runs.items():
+            if span not in runs:
+                found.append((span[0], top, span[1] - span[0], y - top))
+        open_runs = {span: open_runs.get(span, y) for span in runs}
+    return found
 
 
 def fit_text(text, font, width, sizes):
@@ -206,51 +326,66 @@ def cell_rect(index):
     return left, bottom, CELL_WIDTH, CELL_HEIGHT
 
 
-class PdfWriter:
-    """The A4 pages: a grid of stamps with cut guides, a header and a footer line on each page."""
+class CompressingCanvas(Canvas):
+    """A canvas that compresses each page's content as the page is finished.
 
-    def __init__(self, batch, fileobj, count):
+    reportlab keeps every page's drawing operators as text until it writes the file; for 100,000
+    stamps that is hundreds of megabytes. Compressed at once (a FlateDecode stream, as reportlab
+    would write it at the end) a page takes a few kilobytes.
+    """
+
+    def showPage(self):
+        super().showPage()
+        page = self._doc.Pages.pages[-1]
+        content = page.stream.encode("utf-8") if isinstance(page.stream, str) else page.stream
+        page.Contents = PDFStream(
+            dictionary=PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
+            content=zlib.compress(content, 6),
+        )
+        page.stream = None
+
+
+class PdfWriter:
+    """The A4 pages: a grid of stamps with cut guides, a header and a footer line on each page.
+
+    What every stamp of the batch shares (the OCOP mark and stars, product and producer) is drawn
+    once, as a form that each stamp places; a stamp adds its QR code and its serial.
+    """
+
+    FORM = "stamp"
+
+    def __init__(self, batch, fileobj, encoder, count):
         register_fonts()
         self.batch = batch
         self.count = count
         self.pages = max(1, ceil(count / STAMPS_PER_PAGE))
-        self.canvas = Canvas(fileobj, pagesize=A4, pageCompression=1, invariant=1)
-        self.canvas.setTitle(_("Traceability stamps %(first)s – %(last)s") % self._range(batch))
+        self.module = QR_SIZE / encoder.stride
+        self.canvas = CompressingCanvas(fileobj, pagesize=A4, invariant=1)
+        self.canvas.setTitle(_("Traceability stamps %(first)s – %(last)s") % self._range())
         self.canvas.setAuthor(batch.producer.name)
         self.canvas.setCreator(settings.OSCAR_SHOP_NAME)
         self.index = 0
         self.page_serials = []
         product = batch.certificate.product_name or batch.product.get_title()
-        self.product_lines, self.product_size = fit_lines(product, FONT_BOLD, TEXT_WIDTH, [6.5, 6, 5.5, 5])
-        self.producer_text, self.producer_size = fit_text(batch.producer.name, FONT, TEXT_WIDTH, [5.5, 5, 4.5])
-        self.stars = "★" * batch.certificate.stars
         self.header = f"{product} · {batch.producer.name}"
+        self.serial_y = self._draw_form(product)
 
-    @staticmethod
-    def _range(batch):
-        return {"first": batch.first_serial, "last": batch.last_serial}
+    def _range(self):
+        return {"first": self.batch.first_serial, "last": self.batch.last_serial}
 
-    def add(self, serial, rows):
-        left, bottom, width, height = cell_rect(self.index)
-        self._draw_stamp(left, bottom + height, serial, rows)
-        self.page_serials.append(serial)
-        self.index += 1
-        if self.index % STAMPS_PER_PAGE == 0:
-            self._finish_page()
-
-    def close(self):
-        if self.page_serials or self.index == 0:
-            self._finish_page()
-        self.canvas.save()
-
-    def _draw_stamp(self, left, top, serial, rows):
+    def _draw_form(self, product):
+        """The shared part of a stamp, in a cell whose top-left corner is the origin. Returns the
+        baseline of the serial, which each stamp writes between the QR code and the product name."""
         canvas = self.canvas
-        centre = left + CELL_WIDTH / 2
+        centre = CELL_WIDTH / 2
+        stars = "★" * self.batch.certificate.stars
+        product_lines, product_size = fit_lines(product, FONT_BOLD, TEXT_WIDTH, [6.5, 6, 5.5, 5])
+        producer, producer_size = fit_text(self.batch.producer.name, FONT, TEXT_WIDTH, [5.5, 5, 4.5])
+        canvas.beginForm(self.FORM, lowerx=0, lowery=-CELL_HEIGHT, upperx=CELL_WIDTH, uppery=0)
         # The OCOP mark and the product's stars.
         badge_width, badge_height = 9.5 * mm, 3.4 * mm
-        stars_width = pdfmetrics.stringWidth(self.stars, FONT, 8)
-        mark_left = centre - (badge_width + 1 * mm + stars_width) / 2
-        badge_bottom = top - CELL_PADDING - badge_height
+        mark_left = centre - (badge_width + 1 * mm + pdfmetrics.stringWidth(stars, FONT, 8)) / 2
+        badge_bottom = -CELL_PADDING - badge_height
         canvas.setFillColor(OCOP_GREEN)
         canvas.roundRect(mark_left, badge_bottom, badge_width, badge_height, 0.8 * mm, stroke=0, fill=1)
         canvas.setFillColor(white)
@@ -258,76 +393,88 @@ class PdfWriter:
         canvas.drawCentredString(mark_left + badge_width / 2, badge_bottom + 0.95 * mm, "OCOP")
         canvas.setFillColor(STAR_RED)
         canvas.setFont(FONT, 8)
-        canvas.drawString(mark_left + badge_width + 1 * mm, badge_bottom + 0.7 * mm, self.stars)
-        # The QR code.
-        qr_top = badge_bottom - 0.6 * mm
-        self._draw_qr(centre - QR_SIZE / 2, qr_top - QR_SIZE, rows)
-        # Serial, product and producer.
+        canvas.drawString(mark_left + badge_width + 1 * mm, badge_bottom + 0.7 * mm, stars)
+        # The QR code goes below the mark, the serial below the QR code; then product and producer.
+        self.qr_top = badge_bottom - 0.6 * mm
+        serial_y = self.qr_top - QR_SIZE - 2.6 * mm
+        y = serial_y
         canvas.setFillColorRGB(0, 0, 0)
-        y = qr_top - QR_SIZE - 2.6 * mm
-        canvas.setFont(FONT_BOLD, 7)
-        canvas.drawCentredString(centre, y, serial)
-        canvas.setFont(FONT_BOLD, self.product_size)
-        for line in self.product_lines:
-            y -= self.product_size * 1.15
+        canvas.setFont(FONT_BOLD, product_size)
+        for line in product_lines:
+            y -= product_size * 1.15
             canvas.drawCentredString(centre, y, line)
-        canvas.setFont(FONT, self.producer_size)
-        y -= self.producer_size * 1.25
-        canvas.drawCentredString(centre, y, self.producer_text)
+        canvas.setFont(FONT, producer_size)
+        canvas.drawCentredString(centre, y - producer_size * 1.25, producer)
+        canvas.endForm()
+        return serial_y
 
-    def _draw_qr(self, left, bottom, rows):
-        """The symbol as one filled path: a rectangle for each horizontal run of dark modules."""
-        size = len(rows)
-        module = QR_SIZE / (size + 2 * QUIET_ZONE)
-        origin_x = left + QUIET_ZONE * module
-        origin_y = bottom + (QUIET_ZONE + size) * module
-        # Module coordinates: x to the right, y downwards from the symbol's top-left corner.
-        parts = [f"q 0 g {module:.4f} 0 0 {-module:.4f} {origin_x:.3f} {origin_y:.3f} cm"]
-        parts.extend(f"{x} {y} {length} 1 re" for x, y, length in dark_runs(rows))
+    def add(self, serial, grid, rects):
+        left, bottom, _width, height = cell_rect(self.index)
+        canvas = self.canvas
+        top = bottom + height
+        canvas.saveState()
+        canvas.translate(left, top)
+        canvas.doForm(self.FORM)
+        canvas.restoreState()
+        self._draw_qr(left + (CELL_WIDTH - QR_SIZE) / 2, top + self.qr_top, rects)
+        canvas.setFont(FONT_BOLD, 7)
+        canvas.drawCentredString(left + CELL_WIDTH / 2, top + self.serial_y, serial)
+        self.page_serials.append(serial)
+        self.index += 1
+        if self.index % STAMPS_PER_PAGE == 0:
+            self._finish_page()
+
+    def _draw_qr(self, left, top, rects):
+        """The symbol, quiet zone included, as one filled path: a rectangle for each run of dark modules."""
+        module = self.module
+        # Module coordinates: x to the right and y downwards from the top-left corner of the quiet zone.
+        parts = [f"q 0 g {module:.5f} 0 0 {-module:.5f} {left:.3f} {top:.3f} cm"]
+        parts.extend(f"{x} {y} {width} {height} re" for x, y, width, height in rects)
         parts.append("f Q")
         self.canvas.addLiteral("\n".join(parts))
 
+    def close(self):
+        if self.page_serials or self.index == 0:
+            self._finish_page()
+        self.canvas.save()
+
     def _finish_page(self):
         canvas = self.canvas
-        page = self.canvas.getPageNumber()
-        used_rows = ceil(len(self.page_serials) / COLUMNS) if self.page_serials else 0
-        # Cut guides between the cells in use.
+        page = canvas.getPageNumber()
+        used_rows = ceil(len(self.page_serials) / COLUMNS)
         if used_rows:
+            # Cut guides around the cells in use.
             canvas.saveState()
             canvas.setStrokeColor(GUIDE_GREY)
             canvas.setLineWidth(0.25)
             canvas.setDash(1.5, 1.5)
             top = PAGE_HEIGHT - MARGIN_Y
             bottom = top - used_rows * CELL_HEIGHT
+            right = PAGE_WIDTH - MARGIN_X
             lines = [(MARGIN_X + c * CELL_WIDTH, bottom, MARGIN_X + c * CELL_WIDTH, top) for c in range(COLUMNS + 1)]
-            lines += [
-                (MARGIN_X, top - r * CELL_HEIGHT, PAGE_WIDTH - MARGIN_X, top - r * CELL_HEIGHT)
-                for r in range(used_rows + 1)
-            ]
+            lines += [(MARGIN_X, top - r * CELL_HEIGHT, right, top - r * CELL_HEIGHT) for r in range(used_rows + 1)]
             canvas.lines(lines)
             canvas.restoreState()
-        # Header: the product and the serials on this page; footer: the batch, its lot and the page.
+        # Header: the product and the serials on this page. Footer: the batch, its lot, the page.
         canvas.setFillColor(FOOTER_GREY)
         header_y = PAGE_HEIGHT - MARGIN_Y + 4 * mm
         footer_y = MARGIN_Y - 6 * mm
+        header_width = PAGE_WIDTH - 2 * MARGIN_X
         canvas.setFont(FONT_BOLD, 8)
         if self.page_serials:
             page_range = f"{self.page_serials[0]} – {self.page_serials[-1]}"
             canvas.drawRightString(PAGE_WIDTH - MARGIN_X, header_y, page_range)
-            header_width = PAGE_WIDTH - 2 * MARGIN_X - pdfmetrics.stringWidth(page_range, FONT_BOLD, 8) - 6 * mm
-        else:
-            header_width = PAGE_WIDTH - 2 * MARGIN_X
+            header_width -= pdfmetrics.stringWidth(page_range, FONT_BOLD, 8) + 6 * mm
         canvas.drawString(MARGIN_X, header_y, fit_text(self.header, FONT_BOLD, header_width, [8, 7])[0])
         canvas.setFont(FONT, 7)
         footer = _("Batch %(first)s – %(last)s · lot %(lot)s · %(count)s stamps · cut along the grey lines") % {
-            **self._range(self.batch),
+            **self._range(),
             "lot": self.batch.lot,
             "count": f"{self.count:,}".replace(",", "."),
         }
         canvas.drawString(MARGIN_X, footer_y, footer)
-        canvas.drawRightString(
-            PAGE_WIDTH - MARGIN_X, footer_y, _("Page %(page)s of %(pages)s") % {"page": page, "pages": self.pages}
-        )
+        page_of = _("Page %(page)s of %(pages)s") % {"page": page, "pages": self.pages}
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, footer_y, page_of)
         canvas.showPage()
         self.page_serials = []
 
@@ -340,26 +487,21 @@ class ZipWriter:
         self.encoder = encoder
         self.zip = zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
         self.date_time = timezone.localtime(batch.issued_at).timetuple()[:6]
-        self.scale = None
+        self.png = PngMaker(encoder.stride, ceil(PNG_TARGET_PIXELS / encoder.stride))
 
-    def _write(self, name, data, compress_type):
+    def _info(self, name, compress_type):
         info = zipfile.ZipInfo(name, date_time=self.date_time)
         info.compress_type = compress_type
         info.external_attr = 0o644 << 16
-        self.zip.writestr(info, data)
+        return info
 
-    def add(self, serial, rows):
-        if self.scale is None:
-            self.scale = ceil(PNG_TARGET_PIXELS / (len(rows) + 2 * QUIET_ZONE))
-        # PNG data is already compressed: stored as it is.
-        self._write(f"png/{serial}.png", png_image(rows, self.scale), zipfile.ZIP_STORED)
-        self._write(f"svg/{serial}.svg", svg_image(rows), zipfile.ZIP_DEFLATED)
+    def add(self, serial, grid, rects):
+        # PNG data is compressed already: stored as it is.
+        self.zip.writestr(self._info(f"png/{serial}.png", zipfile.ZIP_STORED), self.png.image(grid))
+        self.zip.writestr(self._info(f"svg/{serial}.svg", zipfile.ZIP_DEFLATED), svg_image(rects, self.encoder.stride))
 
     def close(self):
-        info = zipfile.ZipInfo("stamps.csv", date_time=self.date_time)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        with self.zip.open(info, "w", force_zip64=True) as raw:
+        with self.zip.open(self._info("stamps.csv", zipfile.ZIP_DEFLATED), "w", force_zip64=True) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             writer = csv.writer(text)
             writer.writerow(["serial", "url"])
@@ -374,39 +516,41 @@ def _png_chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def png_image(rows, scale, dpi=PNG_DPI):
-    """A 1-bit greyscale PNG of the symbol with its quiet zone, ``scale`` pixels a module."""
-    modules = len(rows) + 2 * QUIET_ZONE
-    pixels = modules * scale
-    row_bytes = (pixels + 7) // 8
-    light = "1" * (QUIET_ZONE * scale)  # a 1 bit is white
-    padding = "1" * (row_bytes * 8 - pixels)
-    light_line = b"\x00" + b"\xff" * row_bytes  # each line starts with its filter type, 0: none
-    lines = [light_line] * (QUIET_ZONE * scale)
-    for row in rows:
-        bits = light + "".join(("0" if dark else "1") * scale for dark in row) + light + padding
-        lines.extend([b"\x00" + int(bits, 2).to_bytes(row_bytes, "big")] * scale)
-    lines.extend([light_line] * (QUIET_ZONE * scale))
-    pixels_per_metre = round(dpi / 0.0254)
-    return b"".join(
-        (
-            b"\x89PNG\r\n\x1a\n",
-            _png_chunk(b"IHDR", struct.pack(">IIBBBBB", pixels, pixels, 1, 0, 0, 0, 0)),
-            _png_chunk(b"pHYs", struct.pack(">IIB", pixels_per_metre, pixels_per_metre, 1)),
-            _png_chunk(b"IDAT", zlib.compress(b"".join(lines), 9)),
-            _png_chunk(b"IEND", b""),
+class PngMaker:
+    """1-bit greyscale PNGs of symbol grids, ``scale`` pixels a module, with their print resolution."""
+
+    def __init__(self, stride, scale, dpi=PNG_DPI):
+        self.stride, self.scale = stride, scale
+        self.pixels = stride * scale
+        self.row_bytes = (self.pixels + 7) // 8
+        self.padding = "1" * (self.row_bytes * 8 - self.pixels)
+        # A dark module is scale black pixels (0 bits), a light one scale white ones.
+        self.pixel_bits = str.maketrans({"1": "0" * scale, "0": "1" * scale})
+        pixels_per_metre = round(dpi / 0.0254)
+        self.head = (
+            b"\x89PNG\r\n\x1a\n"
+            + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", self.pixels, self.pixels, 1, 0, 0, 0, 0))
+            + _png_chunk(b"pHYs", struct.pack(">IIB", pixels_per_metre, pixels_per_metre, 1))
         )
-    )
+        self.tail = _png_chunk(b"IEND", b"")
+
+    def image(self, grid):
+        stride, scale = self.stride, self.scale
+        lines = []
+        for y in range(stride):
+            bits = grid[y * stride : (y + 1) * stride].translate(self.pixel_bits) + self.padding
+            # Each line starts with its filter type, 0 (none).
+            lines.append((b"\x00" + int(bits, 2).to_bytes(self.row_bytes, "big")) * scale)
+        return self.head + _png_chunk(b"IDAT", zlib.compress(b"".join(lines), 6)) + self.tail
 
 
-def svg_image(rows, size_mm=20):
-    """An SVG of the symbol with its quiet zone, ``size_mm`` millimetres wide; one path of runs."""
-    modules = len(rows) + 2 * QUIET_ZONE
-    path = "".join(f"M{x + QUIET_ZONE} {y + QUIET_ZONE}h{length}v1h-{length}z" for x, y, length in dark_runs(rows))
+def svg_image(rects, stride, size_mm=20):
+    """An SVG of the symbol with its quiet zone, ``size_mm`` millimetres wide: one path of rectangles."""
+    path = "".join(f"M{x} {y}h{width}v{height}h-{width}z" for x, y, width, height in rects)
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size_mm}mm" height="{size_mm}mm" '
-        f'viewBox="0 0 {modules} {modules}" shape-rendering="crispEdges">'
-        f'<rect width="{modules}" height="{modules}" fill="#fff"/>'
+        f'viewBox="0 0 {stride} {stride}" shape-rendering="crispEdges">'
+        f'<rect width="{stride}" height="{stride}" fill="#fff"/>'
         f'<path fill="#000" d="{path}"/></svg>\n'
     ).encode()
