@@ -1,0 +1,494 @@
+"""Stamp benchmark: ``make bench-stamps`` (also run by ``make bench``).
+
+On PostgreSQL, in a database of its own (created here and dropped at the end):
+
+(a) how long issuing and generating a batch of 100,000 stamps takes (shop.stamps.issuing.issue_batch,
+    then generate_stamps, which the Celery task runs): the issue asks for under 30 s;
+(b) ``/t/<code>`` under gunicorn, with 1,000 and then 1,000,000 stamps in the table: concurrent
+    clients (one process each, keep-alive connections) ask for random existing codes for a while,
+    and the figures are the median and p95 of
+      - the view's time (its ``Server-Timing: app;dur=`` header),
+      - the server's time for the whole request (gunicorn's access log, ``%(D)s``: middleware, the
+        request's transaction and its commit included),
+      - the latency the clients see,
+    and the requests answered per second. The issue asks for a p95 under 25 ms, and no slower with
+    1,000,000 stamps than with 1,000.
+
+The server runs as deployed: ``deploy/gunicorn.conf.py`` (gthread workers, keep-alive, worker
+recycling) with shop.settings.production (DEBUG off, persistent database connections, WhiteNoise
+and its manifest, the Redis cache when Redis answers). Requests carry ``X-Forwarded-Proto: https``
+as nginx sends it, so that the HTTPS redirect does not answer instead of the page. Each request
+counts a real scan (a StampScan row, the stamp's counters). The rate limits of the page would
+refuse a benchmark from one address: they are raised through the environment
+(OCOP_STAMP_LOOKUPS_PER_MINUTE, OCOP_STAMP_UNKNOWN_CODES_PER_HOUR), nothing else is changed.
+
+The other 899,000 stamps of the large table are issued in batches of 100,000 whose stamps are
+written with COPY (the same rows generate_stamps makes, faster; generate_stamps itself is what (a)
+times). Figures go to stdout and var/bench/stamps.json.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "var" / "bench"
+BIN = Path(sys.executable).parent
+
+LARGE_BATCH = 100_000
+SMALL_TABLE = 1_000
+LARGE_TABLE = 1_000_000
+SERVER_TIMING = re.compile(r"app;dur=([\d.]+)")
+UNLIMITED = str(10**9)
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_answers(url):
+    """Whether a Redis server answers PING at ``url`` (redis://host:port/db)."""
+    match = re.match(r"redis://([^:/]+):(\d+)", url)
+    try:
+        with socket.create_connection((match.group(1), int(match.group(2))), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+# --- the database -------------------------------------------------------------------------------
+
+
+def admin_connection(args):
+    import psycopg
+
+    return psycopg.connect(host=args.host, port=args.port, user=args.user, dbname="postgres", autocommit=True)
+
+
+def recreate_database(args):
+    with admin_connection(args) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{args.database}"')
+
+
+def drop_database(args):
+    from django.db import connections
+
+    connections.close_all()
+    with admin_connection(args) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+
+
+def minimal_data():
+    """A Hà Tĩnh producer and its certified honey, with a photo (the page shows its thumbnail)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from oscar.core.loading import get_model
+    from PIL import Image
+
+    from tests.factories import ProducerFactory, certified_product
+
+    ProductImage = get_model("catalogue", "ProductImage")
+    producer = ProducerFactory(name="HTX Nuôi ong Hương Khê", code="htx-nuoi-ong-huong-khe")
+    product = certified_product(title="Mật ong hoa rừng Hương Khê – chai 500 ml", producer=producer)
+    picture = io.BytesIO()
+    Image.new("RGB", (1200, 900), (222, 170, 60)).save(picture, format="JPEG", quality=85)
+    image = ProductImage(product=product, caption=product.title, display_order=0)
+    image.original.save("bench-honey.jpg", ContentFile(picture.getvalue()), save=True)
+    return product
+
+
+def issue(product, quantity, lot):
+    """Issue a batch and generate its stamps, as the officer's form and the Celery task do;
+    returns (batch, seconds). The print files are not rendered (the task would, afterwards)."""
+    from catalog.models import today
+    from shop.stamps.issuing import generate_stamps, issue_batch
+    from shop.stamps.models import StampBatch
+
+    started = time.perf_counter()
+    batch = issue_batch(product=product, quantity=quantity, lot=lot, produced_on=today() - timedelta(days=3))
+    generate_stamps(batch)
+    elapsed = time.perf_counter() - started
+    StampBatch.objects.filter(pk=batch.pk).update(status=StampBatch.Status.READY)
+    return batch, elapsed
+
+
+def copy_batch(product, quantity, lot):
+    """Issue a batch and write its stamps with COPY: the same rows as generate_stamps makes (codes of
+    shop.stamps.codes.new_code), only faster, to fill the table."""
+    from django.db import connection, transaction
+
+    from catalog.models import today
+    from shop.stamps.codes import new_code
+    from shop.stamps.issuing import issue_batch
+    from shop.stamps.models import StampBatch
+
+    batch = issue_batch(product=product, quantity=quantity, lot=lot, produced_on=today() - timedelta(days=3))
+    with transaction.atomic(), connection.cursor() as cursor:
+        columns = "batch_id, number, code, scan_count"
+        with cursor.cursor.copy(f"COPY stamps_stamp ({columns}) FROM STDIN") as copy:
+            for number in range(batch.first_number, batch.last_number + 1):
+                copy.write_row((batch.pk, number, new_code(), 0))
+    StampBatch.objects.filter(pk=batch.pk).update(generated_count=quantity, status=StampBatch.Status.READY)
+
+
+def analyze():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE stamps_stamp")
+        cursor.execute("VACUUM ANALYZE stamps_stampscan")
+
+
+def sample_codes(count):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT code FROM stamps_stamp ORDER BY random() LIMIT %s", [count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+# --- the server and its clients -------------------------------------------------------------------
+
+
+class Server:
+    """gunicorn with deploy/gunicorn.conf.py on a free port; its access log gives each request's time."""
+
+    def __init__(self, env, workers, name):
+        self.port = free_port()
+        self.access_log = OUT / f"stamps-{name}-access.log"
+        self.error_log = OUT / f"stamps-{name}-gunicorn.log"
+        self.access_log.unlink(missing_ok=True)
+        command = [
+            str(BIN / "gunicorn"),
+            "shop.wsgi:application",
+            "--config",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            str(self.access_log),
+            "--access-logformat",
+            "%(s)s %(D)s %(U)s",
+            "--error-logfile",
+            str(self.error_log),
+        ]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+    def wait_until_up(self, code, timeout=60):
+        import http.client
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn stopped; see {self.error_log}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                connection.request("HEAD", f"/t/{code}", headers={"X-Forwarded-Proto": "https"})
+                status = connection.getresponse().status
+                connection.close()
+                if status == 200:
+                    return
+                raise SystemExit(f"/t/{code} answered {status}; see {self.error_log}")
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit(f"gunicorn did not answer within {timeout} s; see {self.error_log}")
+
+    def logged_lines(self):
+        try:
+            return self.access_log.read_text().splitlines()
+        except FileNotFoundError:
+            return []
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def client(port, codes, seconds, seed, results):
+    """One client: keep-alive requests for random codes for ``seconds``; sends back
+    (client ms, app ms, status) of each request."""
+    import http.client
+
+    rng = random.Random(seed)
+    headers = {"X-Forwarded-Proto": "https", "Accept": "text/html", "Accept-Language": "vi"}
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    rows = []
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        path = f"/t/{rng.choice(codes)}"
+        started = time.perf_counter()
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+        except (http.client.HTTPException, OSError):
+            # The server closed an idle or recycled worker's connection: open another, ask again.
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        elapsed = (time.perf_counter() - started) * 1000
+        match = SERVER_TIMING.search(response.getheader("Server-Timing") or "")
+        rows.append((elapsed, float(match.group(1)) if match else None, response.status))
+        if response.getheader("Connection", "").lower() == "close":
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.close()
+    results.put(rows)
+
+
+def load(port, codes, clients, seconds):
+    """Run ``clients`` client processes at once; returns their rows and the wall time."""
+    results = multiprocessing.Queue()
+    processes = [
+        multiprocessing.Process(target=client, args=(port, codes, seconds, seed, results)) for seed in range(clients)
+    ]
+    started = time.perf_counter()
+    for process in processes:
+        process.start()
+    rows = []
+    for _process in processes:
+        rows.extend(results.get())
+    for process in processes:
+        process.join()
+    return rows, time.perf_counter() - started
+
+
+def measure(env, codes, args, name, stamps_in_table):
+    server = Server(env, args.workers, name)
+    try:
+        server.wait_until_up(codes[0])
+        load(server.port, codes, args.clients, args.warmup)  # every worker warm: templates, connections
+        time.sleep(0.5)
+        logged_before = len(server.logged_lines())
+        rows, wall = load(server.port, codes, args.clients, args.seconds)
+        time.sleep(0.5)
+        logged = server.logged_lines()[logged_before:]
+    finally:
+        server.stop()
+    statuses = {}
+    for _client_ms, _app_ms, status in rows:
+        statuses[status] = statuses.get(status, 0) + 1
+    if set(statuses) != {200}:
+        raise SystemExit(f"{name}: answers {statuses}; see {server.error_log}")
+    client_ms = [row[0] for row in rows]
+    app_ms = [row[1] for row in rows if row[1] is not None]
+    if len(app_ms) != len(rows):
+        raise SystemExit(f"{name}: {len(rows) - len(app_ms)} answers without a Server-Timing header")
+    server_ms = [int(line.split()[1]) / 1000 for line in logged if line.startswith("200 ") and "/t/" in line]
+    return {
+        "stamps_in_table": stamps_in_table,
+        "requests": len(rows),
+        "seconds": round(wall, 1),
+        "requests_per_second": round(len(rows) / wall, 1),
+        "app_median_ms": round(statistics.median(app_ms), 2),
+        "app_p95_ms": round(percentile(app_ms, 0.95), 2),
+        "server_median_ms": round(statistics.median(server_ms), 2),
+        "server_p95_ms": round(percentile(server_ms, 0.95), 2),
+        "client_median_ms": round(statistics.median(client_ms), 2),
+        "client_p95_ms": round(percentile(client_ms, 0.95), 2),
+    }
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+
+def environment(args):
+    """What both this process and gunicorn run with."""
+    redis_url = f"redis://{args.redis_host}:{args.redis_port}/{args.redis_db}"
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="shop.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=f"postgres://{args.user}@{args.host}:{args.port}/{args.database}",
+        REDIS_URL=redis_url if redis_answers(redis_url) else "",
+        # No task leaves this process: issue_batch's "generate" task goes to an in-memory broker that
+        # nobody reads (the stamps are generated here, timed), never to another worker's queue.
+        CELERY_BROKER_URL="memory://",
+        CELERY_TASK_ALWAYS_EAGER="false",
+        STATIC_ROOT=str(OUT / "static"),
+        MEDIA_ROOT=str(OUT / "stamps-media"),
+        PRIVATE_MEDIA_ROOT=str(OUT / "stamps-private"),
+        SITE_URL="https://ocop.example.vn",
+        OCOP_STAMP_LOOKUPS_PER_MINUTE=UNLIMITED,
+        OCOP_STAMP_UNKNOWN_CODES_PER_HOUR=UNLIMITED,
+        LOG_LEVEL="WARNING",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5432)
+    parser.add_argument("--user", default="postgres")
+    parser.add_argument("--database", default="ocop_bench_stamps")
+    parser.add_argument("--redis-host", default="127.0.0.1")
+    parser.add_argument("--redis-port", type=int, default=6379)
+    parser.add_argument("--redis-db", type=int, default=12, help="a Redis database of the benchmark's own")
+    parser.add_argument("--workers", type=int, default=min(4, max(2, os.cpu_count() or 2)))
+    parser.add_argument("--clients", type=int, default=4, help="concurrent client processes")
+    parser.add_argument("--seconds", type=float, default=20, help="measured load per table size")
+    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--codes", type=int, default=20_000, help="random existing codes asked for")
+    parser.add_argument("--large-table", type=int, default=LARGE_TABLE, help="stamps in the table of the second run")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for folder in ("stamps-media", "stamps-private"):
+        shutil.rmtree(OUT / folder, ignore_errors=True)
+    env = environment(args)
+    os.environ.update(env)
+    recreate_database(args)
+    # WhiteNoise's manifest, which production's templates need, is collected meanwhile.
+    collect = subprocess.Popen(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=env
+    )
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from shop.stamps.models import Stamp
+
+    results = {
+        "settings": env["DJANGO_SETTINGS_MODULE"],
+        "database": f"PostgreSQL ({args.database})",
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "workers": args.workers,
+        "threads_per_worker": int(os.environ.get("GUNICORN_THREADS", 2)),
+        "clients": args.clients,
+        "cpus": os.cpu_count(),
+        "rate_limits": "raised through OCOP_STAMP_LOOKUPS_PER_MINUTE and OCOP_STAMP_UNKNOWN_CODES_PER_HOUR",
+    }
+    try:
+        step = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        results["migrate_seconds"] = round(time.perf_counter() - step, 1)
+        cache.clear()  # the benchmark's own Redis database: no thumbnail entry of an earlier run
+        product = minimal_data()
+        issue(product, SMALL_TABLE, "BENCH-0001")
+        analyze()
+        if collect.wait() != 0:
+            raise SystemExit("collectstatic failed")
+
+        print(f"/t/<code> with {Stamp.objects.count():,} stamps ...", flush=True)
+        codes = sample_codes(args.codes)
+        results["small_table"] = measure(env, codes, args, "1k", Stamp.objects.count())
+
+        print(f"issuing and generating a batch of {LARGE_BATCH:,} stamps ...", flush=True)
+        _batch, seconds = issue(product, LARGE_BATCH, "BENCH-0002")
+        results["generate_100k"] = {
+            "stamps": LARGE_BATCH,
+            "seconds": round(seconds, 1),
+            "stamps_per_second": round(LARGE_BATCH / seconds),
+        }
+
+        print(f"filling the table up to {args.large_table:,} stamps ...", flush=True)
+        step = time.perf_counter()
+        lot = 3
+        while (missing := args.large_table - Stamp.objects.count()) > 0:
+            copy_batch(product, min(LARGE_BATCH, missing), f"BENCH-{lot:04d}")
+            lot += 1
+        results["fill_seconds"] = round(time.perf_counter() - step, 1)
+        analyze()
+
+        print(f"/t/<code> with {Stamp.objects.count():,} stamps ...", flush=True)
+        codes = sample_codes(args.codes)
+        results["large_table"] = measure(env, codes, args, "1M", Stamp.objects.count())
+    finally:
+        if collect.poll() is None:
+            collect.kill()
+        if not args.keep:
+            drop_database(args)
+    results["total_seconds"] = round(time.perf_counter() - started, 1)
+    (OUT / "stamps.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    report(results)
+
+
+def report(results):
+    generation = results["generate_100k"]
+    print()
+    print(
+        f"Stamps on {results['database']}, {results['settings']}, cache {results['cache']}; gunicorn "
+        f"{results['workers']} workers x {results['threads_per_worker']} threads, {results['clients']} keep-alive "
+        f"clients, {results['cpus']} CPUs; rate limits {results['rate_limits']}."
+    )
+    verdict = "meets" if generation["seconds"] < 30 else "MISSES"
+    print(
+        f"(a) a batch of {generation['stamps']:,} stamps issued and generated in {generation['seconds']} s "
+        f"({generation['stamps_per_second']:,} stamps/s; {verdict} the 30 s target)"
+    )
+    filled = results["large_table"]["stamps_in_table"]
+    print(f"    the table was then filled to {filled:,} stamps (COPY) in {results['fill_seconds']} s")
+    print(f"    migrate took {results['migrate_seconds']} s")
+    print("(b) GET /t/<code> of random existing codes (each a recorded scan); times in ms")
+    columns = ("stamps", "requests", "req/s", "view med", "view p95", "server med", "server p95")
+    columns += ("client med", "client p95")
+    print("    " + "".join(f"{column:>12}" for column in columns))
+    for key in ("small_table", "large_table"):
+        row = results[key]
+        values = (
+            f"{row['stamps_in_table']:,}",
+            row["requests"],
+            row["requests_per_second"],
+            row["app_median_ms"],
+            row["app_p95_ms"],
+            row["server_median_ms"],
+            row["server_p95_ms"],
+            row["client_median_ms"],
+            row["client_p95_ms"],
+        )
+        print("    " + "".join(f"{value:>12}" for value in values))
+    small, large = results["small_table"], results["large_table"]
+    print(
+        "    view = the Server-Timing header (the view alone); server = gunicorn's time for the whole request "
+        "(middleware, transaction and commit); client = what the clients measured"
+    )
+    target = "meets" if large["server_p95_ms"] < 25 and small["server_p95_ms"] < 25 else "MISSES"
+    print(f"    p95 server time under 25 ms: {target} the target")
+    ratio = large["server_p95_ms"] / small["server_p95_ms"]
+    print(
+        f"    p95 server time with {large['stamps_in_table']:,} stamps / with {small['stamps_in_table']:,}: {ratio:.2f}"
+    )
+    print(f"the stamps benchmark took {results['total_seconds']} s; figures in var/bench/stamps.json")
+
+
+if __name__ == "__main__":
+    main()
