@@ -145,6 +145,10 @@ class RevocationForm(forms.Form):
     def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
         self.batch = batch
+        examples = {"serial": batch.first_serial, "first_serial": batch.first_serial, "last_serial": batch.last_serial}
+        for name, example in examples.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"placeholder": example, "autocomplete": "off"})
 
     def _number(self, field):
         """The running number of the serial typed in ``field``; ValidationError when it is not this batch's."""
