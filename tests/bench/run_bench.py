@@ -62,6 +62,9 @@ def main():
     if not args.reuse and database.exists():
         database.unlink()
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{database}")
+    # The demo stamp batches' print files: not into the site's own private folder, whose batch
+    # folders (stamps/<pk>/) another database's batches would overwrite.
+    os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(database.parent / "private"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "shop.settings.dev"
     os.environ["DEBUG"] = "false"
 
