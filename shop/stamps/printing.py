@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from functools import cache
 from math import ceil
+from operator import itemgetter
 from pathlib import Path
 
 import segno
@@ -51,7 +52,7 @@ MARGIN_Y = 12 * mm
 CELL_WIDTH = (PAGE_WIDTH - 2 * MARGIN_X) / COLUMNS  # 38 mm
 CELL_HEIGHT = (PAGE_HEIGHT - 2 * MARGIN_Y) / ROWS  # 39 mm
 CELL_PADDING = 1.5 * mm
-QR_SIZE = 21 * mm  # the symbol with its quiet zone
+QR_SIZE = 22 * mm  # the symbol with its quiet zone: 0.6 mm a module for the 37 of a version 3 symbol
 TEXT_WIDTH = CELL_WIDTH - 2 * CELL_PADDING
 
 # The PNG images: about 2 cm wide printed at 300 dpi.
@@ -66,6 +67,7 @@ FOOTER_GREY = Color(0.3, 0.3, 0.3)
 DARK_RUN = re.compile("1+")
 BITS = bytes.maketrans(b"\x00\x01", b"01")
 CODE_CHARACTERS = frozenset(CODE_ALPHABET)
+TOP_LEFT = itemgetter(1, 0)
 
 
 @cache
@@ -275,16 +277,22 @@ def batch_encoder():
 
 def rectangles(grid, stride):
     """The dark modules of a symbol's grid as rectangles (x, y, width, height): each horizontal run of
-    dark modules, merged with the same run in the rows below it."""
+    dark modules, merged with the same run in the rows right below it."""
     found = []
-    open_runs = {}
-    for y in range(QUIET_ZONE, stride - QUIET_ZONE + 1):
-        row = grid[y * stride : (y + 1) * stride] if y < stride - QUIET_ZONE else ""
-        runs = {match.span(): None for match in DARK_RUN.finditer(row)}
-        for span, top in open_runs.items():
-            if span not in runs:
-                found.append((span[0], top, span[1] - span[0], y - top))
-        open_runs = {span: open_runs.get(span, y) for span in runs}
+    open_runs = {}  # (x, width): [top, bottom] of the latest rectangle of that run
+    for match in DARK_RUN.finditer(grid):  # runs never cross rows: the quiet zone is light
+        start, end = match.span()
+        y, x = divmod(start, stride)
+        key = (x, end - start)
+        run = open_runs.get(key)
+        if run is not None and run[1] == y - 1:
+            run[1] = y
+            continue
+        if run is not None:
+            found.append((x, run[0], key[1], run[1] - run[0] + 1))
+        open_runs[key] = [y, y]
+    found.extend((x, top, width, bottom - top + 1) for (x, width), (top, bottom) in open_runs.items())
+    found.sort(key=TOP_LEFT)  # in reading order, the PDF page compresses better
     return found
 
 
@@ -465,7 +473,9 @@ class PdfWriter:
             page_range = f"{self.page_serials[0]} – {self.page_serials[-1]}"
             canvas.drawRightString(PAGE_WIDTH - MARGIN_X, header_y, page_range)
             header_width -= pdfmetrics.stringWidth(page_range, FONT_BOLD, 8) + 6 * mm
-        canvas.drawString(MARGIN_X, header_y, fit_text(self.header, FONT_BOLD, header_width, [8, 7])[0])
+        header, size = fit_text(self.header, FONT_BOLD, header_width, [8, 7.5, 7])
+        canvas.setFont(FONT_BOLD, size)
+        canvas.drawString(MARGIN_X, header_y, header)
         canvas.setFont(FONT, 7)
         footer = _("Batch %(first)s – %(last)s · lot %(lot)s · %(count)s stamps · cut along the grey lines") % {
             **self._range(),
@@ -535,13 +545,15 @@ class PngMaker:
         self.tail = _png_chunk(b"IEND", b"")
 
     def image(self, grid):
-        stride, scale = self.stride, self.scale
+        stride = self.stride
+        # Each line starts with its filter type: 0 (none) for a module's first line of pixels, 2 (up:
+        # the same as the line above, all zeros) for the others.
+        repeat = (b"\x02" + bytes(self.row_bytes)) * (self.scale - 1)
         lines = []
         for y in range(stride):
             bits = grid[y * stride : (y + 1) * stride].translate(self.pixel_bits) + self.padding
-            # Each line starts with its filter type, 0 (none).
-            lines.append((b"\x00" + int(bits, 2).to_bytes(self.row_bytes, "big")) * scale)
-        return self.head + _png_chunk(b"IDAT", zlib.compress(b"".join(lines), 6)) + self.tail
+            lines.append(b"\x00" + int(bits, 2).to_bytes(self.row_bytes, "big") + repeat)
+        return self.head + _png_chunk(b"IDAT", zlib.compress(b"".join(lines), 1)) + self.tail
 
 
 def svg_image(rects, stride, size_mm=20):
