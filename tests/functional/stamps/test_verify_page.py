@@ -6,6 +6,7 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -241,6 +242,8 @@ def test_accept_negotiation(client, stamp, accept, kind):
 
 
 def test_the_json_address_is_json_whatever_the_accept_header(client, stamp):
+    assert reverse("stamps:verify-json", kwargs={"code": stamp.code}) == f"/t/{stamp.code}.json"
+    assert reverse("stamps:verify", kwargs={"code": stamp.code}) == f"/t/{stamp.code}"
     response = client.get(f"/t/{stamp.code}.json", headers={"accept": BROWSER_ACCEPT})
     assert response["Content-Type"] == "application/json"
     response = client.get("/t/aaaaaaaaaaaaaaaa", headers={"accept": "application/json"})
