@@ -86,30 +86,30 @@ def verify_stamp(request, code, as_json=None):
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_counterfeit(request, code):
     """The buyer's counterfeit report, for any code given (a stamp's, or one that matches none)."""
+    address_code = code  # as in the address, for the links back (never empty)
     code = code.strip()[:MAX_CODE_INPUT]
     refusal = throttle.lookup_refusal(request)  # the form shows the stamp's province: a look-up too
     if refusal is not None:
         return refused(request, refusal)
     stamp = find_stamp(code)
     if stamp is not None:
-        code = stamp.code
+        code = address_code = stamp.code
+    context = {"stamp": stamp, "code": code}
     if request.method != "POST":
         if stamp is None:
             throttle.count_unknown_code(request)
         form = CounterfeitReportForm(stamp=stamp, code=code)
-        return render(request, "stamps/report.html", {"form": form, "stamp": stamp, "code": code})
+        return render(request, "stamps/report.html", {"form": form, **context})
 
-    form = CounterfeitReportForm(request.POST, request.FILES, stamp=stamp, code=code)
     refusal = throttle.report_refusal(request)
     if refusal is not None:
         form = CounterfeitReportForm(request.POST, stamp=stamp, code=code)  # the photo is not looked at
-        return refused(
-            request, refusal, template="stamps/report.html", context={"form": form, "stamp": stamp, "code": code}
-        )
+        return refused(request, refusal, template="stamps/report.html", context={"form": form, **context})
+    form = CounterfeitReportForm(request.POST, request.FILES, stamp=stamp, code=code)
     if form.is_valid():
         form.save(network=network_of(client_address(request)))
-        return redirect("stamps:report-thanks", code=code)
-    return render(request, "stamps/report.html", {"form": form, "stamp": stamp, "code": code})
+        return redirect("stamps:report-thanks", code=address_code)
+    return render(request, "stamps/report.html", {"form": form, **context})
 
 
 @stamp_page

@@ -153,3 +153,11 @@ def test_reports_are_rate_limited_and_the_text_is_kept(english, stamp, settings)
 def test_only_get_head_and_post(client, stamp):
     assert client.put(f"/t/{stamp.code}/report/").status_code == 405
     assert client.post(f"/t/{stamp.code}/report/thanks/").status_code == 405
+
+
+def test_a_code_of_spaces_is_reported_too(english):
+    assert english.get("/t/%20%20/report/").status_code == 200
+    response = english.post("/t/%20%20/report/", fields())
+    assert response.status_code == 302
+    assert english.get(response["Location"]).status_code == 200
+    assert CounterfeitReport.objects.get().code == ""
