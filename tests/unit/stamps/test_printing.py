@@ -236,3 +236,23 @@ def test_issuing_a_batch_ends_with_its_print_files_ready(product, django_capture
         assert len([name for name in names if name.endswith(".png")]) == 12
     finally:
         shutil.rmtree(Path(settings.PRIVATE_MEDIA_ROOT) / "stamps" / str(batch.pk), ignore_errors=True)
+
+
+def test_the_zip_stream_writes_archives_of_more_than_65535_entries(tmp_path):
+    """A full batch has 200,001 entries: past 65,535 the count goes in the ZIP64 end records."""
+
+    path = tmp_path / "many.zip"
+    with path.open("wb") as fileobj:
+        archive = printing.ZipStream(fileobj, (2026, 3, 4, 5, 6, 8))
+        for number in range(70_000):
+            archive.add(f"png/{number}.txt", f"stamp {number}\n".encode(), compress=number % 2 == 0)
+        archive.add_file("stamps.csv", io.BytesIO("Mật ong,★★★★\n".encode() * 1000))
+        archive.close()
+    with zipfile.ZipFile(path) as archive:
+        assert len(archive.infolist()) == 70_001
+        assert archive.testzip() is None  # every CRC checks
+        assert archive.read("png/69999.txt") == b"stamp 69999\n"
+        assert archive.getinfo("png/1.txt").compress_type == zipfile.ZIP_STORED
+        assert archive.getinfo("png/2.txt").compress_type == zipfile.ZIP_DEFLATED
+        assert archive.getinfo("png/2.txt").date_time == (2026, 3, 4, 5, 6, 8)
+        assert archive.read("stamps.csv").decode() == "Mật ong,★★★★\n" * 1000
