@@ -3,7 +3,6 @@
 import csv
 import io
 import re
-import shutil
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -17,7 +16,6 @@ from django.conf import settings
 from shop.stamps import printing
 from shop.stamps.codes import verification_url
 from shop.stamps.models import StampBatch
-from shop.stamps.storage import private_storage
 from tests.factories import ProducerFactory, certified_product, stamp_batch
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +30,22 @@ def product():
 
 
 @pytest.fixture
-def batch(product):
+def private_root(tmp_path, monkeypatch):
+    """The batches' print files go to a folder of the test's own: other test runs on the machine
+    share PRIVATE_MEDIA_ROOT and reuse batch numbers."""
+    root = tmp_path / "private"
+    for field in ("pdf_file", "zip_file"):
+        storage = StampBatch._meta.get_field(field).storage
+        assert Path(storage.location) == Path(settings.PRIVATE_MEDIA_ROOT).resolve()
+        monkeypatch.setattr(storage, "base_location", str(root))
+        monkeypatch.setattr(storage, "location", str(root))
+    return root
+
+
+@pytest.fixture
+def batch(product, private_root):
     # 40 stamps: a full page of 35 and a second page of 5.
-    batch = stamp_batch(product, quantity=40)
-    yield batch
-    shutil.rmtree(Path(settings.PRIVATE_MEDIA_ROOT) / "stamps" / str(batch.pk), ignore_errors=True)
+    return stamp_batch(product, quantity=40)
 
 
 def stamps_of(batch):
@@ -190,22 +199,31 @@ def test_the_zip_lists_serials_and_addresses_in_its_csv(batch):
     assert len(archive.namelist()) == 2 * 40 + 1
 
 
-def test_print_files_are_stored_privately_and_replaced_on_a_second_run(batch):
+def test_the_print_files_storage_is_private():
+    for field in ("pdf_file", "zip_file"):
+        storage = StampBatch._meta.get_field(field).storage
+        location = Path(storage.location)
+        assert location == Path(settings.PRIVATE_MEDIA_ROOT).resolve()
+        assert not location.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+        with pytest.raises(ValueError):
+            storage.url("stamps/1/HT-2026-00000001_HT-2026-00000040.pdf")
+
+
+def test_print_files_are_stored_in_the_private_folder_and_replaced_on_a_second_run(batch, private_root, settings):
     printing.store_print_files(batch)
     batch.refresh_from_db()
     stem = f"stamps/{batch.pk}/{batch.first_serial}_{batch.last_serial}"
     assert batch.pdf_file.name == f"{stem}.pdf"
     assert batch.zip_file.name == f"{stem}.zip"
-    private_root = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
     for field in (batch.pdf_file, batch.zip_file):
         path = Path(field.path).resolve()
         assert path.is_relative_to(private_root)
-        assert not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
         assert path.stat().st_size > 0
+    assert not any(Path(settings.MEDIA_ROOT).rglob("*.*"))
     first_pdf = Path(batch.pdf_file.path).read_bytes()
 
     # A file left over by a run that stopped half-way, and a second run.
-    storage = private_storage()
+    storage = batch.pdf_file.storage
     storage.save(f"stamps/{batch.pk}/left-over.pdf", io.BytesIO(b"%PDF-"))
     printing.store_print_files(batch)
     batch.refresh_from_db()
@@ -217,25 +235,25 @@ def test_print_files_are_stored_privately_and_replaced_on_a_second_run(batch):
     assert Path(batch.pdf_file.path).read_bytes() == first_pdf  # the same stamps make the same file
 
 
-def test_issuing_a_batch_ends_with_its_print_files_ready(product, django_capture_on_commit_callbacks):
+def test_issuing_a_batch_ends_with_its_print_files_ready(product, private_root, django_capture_on_commit_callbacks):
     from shop.stamps.issuing import issue_batch
     from tests.factories import today
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         batch = issue_batch(product=product, quantity=12, lot="LO-07", produced_on=today())
-    try:
-        assert len(callbacks) >= 1
-        batch.refresh_from_db()
-        assert batch.status == StampBatch.Status.READY
-        assert batch.generated_count == batch.quantity == 12
-        assert batch.stamps.count() == 12
-        assert private_storage().exists(batch.pdf_file.name)
-        assert private_storage().exists(batch.zip_file.name)
-        with batch.zip_file.open("rb") as fileobj:
-            names = zipfile.ZipFile(fileobj).namelist()
-        assert len([name for name in names if name.endswith(".png")]) == 12
-    finally:
-        shutil.rmtree(Path(settings.PRIVATE_MEDIA_ROOT) / "stamps" / str(batch.pk), ignore_errors=True)
+    assert len(callbacks) >= 1
+    batch.refresh_from_db()
+    assert batch.status == StampBatch.Status.READY
+    assert batch.generated_count == batch.quantity == 12
+    assert batch.stamps.count() == 12
+    assert (private_root / batch.pdf_file.name).stat().st_size > 0
+    with (private_root / batch.zip_file.name).open("rb") as fileobj:
+        names = zipfile.ZipFile(fileobj).namelist()
+    assert sorted(name for name in names if name.endswith(".png")) == sorted(
+        f"png/{batch.serial(number)}.png" for number in range(batch.first_number, batch.last_number + 1)
+    )
+    with (private_root / batch.pdf_file.name).open("rb") as fileobj:
+        assert len(pypdfium2.PdfDocument(fileobj.read())) == 1
 
 
 def test_the_zip_stream_writes_archives_of_more_than_65535_entries(tmp_path):
