@@ -16,8 +16,8 @@ import zipfile
 import zlib
 from functools import cache
 from math import ceil
-from operator import itemgetter
 from pathlib import Path
+from re import Match
 
 import segno
 from django.conf import settings
@@ -68,7 +68,6 @@ FOOTER_GREY = Color(0.3, 0.3, 0.3)
 DARK_RUN = re.compile("1+")
 BITS = bytes.maketrans(b"\x00\x01", b"01")
 CODE_CHARACTERS = frozenset(CODE_ALPHABET)
-TOP_LEFT = itemgetter(1, 0)
 
 
 @cache
@@ -143,9 +142,9 @@ def render(batch, *, pdf=None, archive=None):
         for number, code in stamp_numbers_and_codes(batch):
             serial = batch.serial(number)
             grid = encoder.grid(code)
-            rects = rectangles(grid, stride)
+            runs = dark_runs(grid, stride)
             for writer in writers:
-                writer.add(serial, grid, rects)
+                writer.add(serial, grid, runs)
         for writer in writers:
             writer.close()
 
@@ -276,25 +275,10 @@ def batch_encoder():
     return encoder_for(prefix, suffix)
 
 
-def rectangles(grid, stride):
-    """The dark modules of a symbol's grid as rectangles (x, y, width, height): each horizontal run of
-    dark modules, merged with the same run in the rows right below it."""
-    found = []
-    open_runs = {}  # (x, width): [top, bottom] of the latest rectangle of that run
-    for match in DARK_RUN.finditer(grid):  # runs never cross rows: the quiet zone is light
-        start, end = match.span()
-        y, x = divmod(start, stride)
-        key = (x, end - start)
-        run = open_runs.get(key)
-        if run is not None and run[1] == y - 1:
-            run[1] = y
-            continue
-        if run is not None:
-            found.append((x, run[0], key[1], run[1] - run[0] + 1))
-        open_runs[key] = [y, y]
-    found.extend((x, top, width, bottom - top + 1) for (x, width), (top, bottom) in open_runs.items())
-    found.sort(key=TOP_LEFT)  # in reading order, the PDF page compresses better
-    return found
+def dark_runs(grid, stride):
+    """(x, y, length) of each horizontal run of dark modules of a symbol's grid, in reading order.
+    Runs never cross rows: the quiet zone is light."""
+    return [(start % stride, start // stride, end - start) for start, end in map(Match.span, DARK_RUN.finditer(grid))]
 
 
 def fit_text(text, font, width, sizes):
@@ -417,7 +401,7 @@ class PdfWriter:
         canvas.endForm()
         return serial_y
 
-    def add(self, serial, grid, rects):
+    def add(self, serial, grid, runs):
         left, bottom, _width, height = cell_rect(self.index)
         canvas = self.canvas
         top = bottom + height
@@ -425,7 +409,7 @@ class PdfWriter:
         canvas.translate(left, top)
         canvas.doForm(self.FORM)
         canvas.restoreState()
-        self._draw_qr(left + (CELL_WIDTH - QR_SIZE) / 2, top + self.qr_top, rects)
+        self._draw_qr(left + (CELL_WIDTH - QR_SIZE) / 2, top + self.qr_top, runs)
         canvas.setFont(FONT_BOLD, 7)
         canvas.drawCentredString(left + CELL_WIDTH / 2, top + self.serial_y, serial)
         self.page_serials.append(serial)
@@ -433,12 +417,12 @@ class PdfWriter:
         if self.index % STAMPS_PER_PAGE == 0:
             self._finish_page()
 
-    def _draw_qr(self, left, top, rects):
+    def _draw_qr(self, left, top, runs):
         """The symbol, quiet zone included, as one filled path: a rectangle for each run of dark modules."""
         module = self.module
         # Module coordinates: x to the right and y downwards from the top-left corner of the quiet zone.
         parts = [f"q 0 g {module:.5f} 0 0 {-module:.5f} {left:.3f} {top:.3f} cm"]
-        parts.extend(f"{x} {y} {width} {height} re" for x, y, width, height in rects)
+        parts.extend(f"{x} {y} {length} 1 re" for x, y, length in runs)
         parts.append("f Q")
         self.canvas.addLiteral("\n".join(parts))
 
@@ -499,10 +483,10 @@ class ZipWriter:
         self.zip = ZipStream(fileobj, timezone.localtime(batch.issued_at).timetuple()[:6])
         self.png = PngMaker(encoder.stride, ceil(PNG_TARGET_PIXELS / encoder.stride))
 
-    def add(self, serial, grid, rects):
+    def add(self, serial, grid, runs):
         # PNG data is compressed already: stored as it is.
         self.zip.add(f"png/{serial}.png", self.png.image(grid), compress=False)
-        self.zip.add(f"svg/{serial}.svg", svg_image(rects, self.encoder.stride))
+        self.zip.add(f"svg/{serial}.svg", svg_image(runs, self.encoder.stride))
 
     def close(self):
         with tempfile.TemporaryFile() as spool:
@@ -665,9 +649,10 @@ class PngMaker:
         return self.head + _png_chunk(b"IDAT", zlib.compress(b"".join(lines), 1)) + self.tail
 
 
-def svg_image(rects, stride, size_mm=20):
-    """An SVG of the symbol with its quiet zone, ``size_mm`` millimetres wide: one path of rectangles."""
-    path = "".join(f"M{x} {y}h{width}v{height}h-{width}z" for x, y, width, height in rects)
+def svg_image(runs, stride, size_mm=20):
+    """An SVG of the symbol with its quiet zone, ``size_mm`` millimetres wide: one path, a rectangle
+    for each run of dark modules."""
+    path = "".join(f"M{x} {y}h{length}v1h-{length}z" for x, y, length in runs)
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size_mm}mm" height="{size_mm}mm" '

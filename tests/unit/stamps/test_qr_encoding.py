@@ -83,7 +83,7 @@ def test_a_code_that_is_not_a_stamp_code_is_left_to_segno(encoder):
         assert (mask, bits) == (symbol.mask, encoder._bits(symbol.matrix))
 
 
-def test_the_grid_has_the_quiet_zone_and_the_rectangles_cover_exactly_the_dark_modules(encoder):
+def test_the_grid_has_the_quiet_zone_and_the_runs_cover_exactly_the_dark_modules(encoder):
     code = new_code()
     grid = encoder.grid(code)
     stride = encoder.stride
@@ -94,8 +94,11 @@ def test_the_grid_has_the_quiet_zone_and_the_rectangles_cover_exactly_the_dark_m
     )
     assert grid == expected
     covered = [0] * (stride * stride)
-    for x, y, width, height in printing.rectangles(grid, stride):
-        for row in range(y, y + height):
-            for column in range(x, x + width):
-                covered[row * stride + column] += 1
+    runs = printing.dark_runs(grid, stride)
+    for x, y, length in runs:
+        for column in range(x, x + length):
+            covered[y * stride + column] += 1
+        # Each run is a whole one, light on either side (the quiet zone keeps it off the edges).
+        assert x > 0 and grid[y * stride + x - 1] == "0"
+        assert x + length < stride and grid[y * stride + x + length] == "0"
     assert "".join(map(str, covered)) == grid  # every dark module once, no light one
