@@ -138,11 +138,10 @@ def render(batch, *, pdf=None, archive=None):
             writers.append(PdfWriter(batch, pdf, encoder, count=batch.stamps.count()))
         if archive is not None:
             writers.append(ZipWriter(batch, archive, encoder))
-        stride = encoder.stride
         for number, code in stamp_numbers_and_codes(batch):
             serial = batch.serial(number)
             grid = encoder.grid(code)
-            runs = dark_runs(grid, stride)
+            runs = dark_runs(grid)
             for writer in writers:
                 writer.add(serial, grid, runs)
         for writer in writers:
@@ -275,10 +274,25 @@ def batch_encoder():
     return encoder_for(prefix, suffix)
 
 
-def dark_runs(grid, stride):
-    """(x, y, length) of each horizontal run of dark modules of a symbol's grid, in reading order.
+def dark_runs(grid):
+    """The (start, end) offsets in the grid of each horizontal run of dark modules, in reading order.
     Runs never cross rows: the quiet zone is light."""
-    return [(start % stride, start // stride, end - start) for start, end in map(Match.span, DARK_RUN.finditer(grid))]
+    return list(map(Match.span, DARK_RUN.finditer(grid)))
+
+
+class RunText(dict):
+    """The text that draws a run of dark modules, from its (start, end) offsets in the grid: made once
+    for each run that occurs (a few thousand, however many stamps), then looked up."""
+
+    def __init__(self, stride, template):
+        super().__init__()
+        self.stride, self.template = stride, template
+
+    def __missing__(self, span):
+        start, end = span
+        y, x = divmod(start, self.stride)
+        text = self[span] = self.template.format(x=x, y=y, length=end - start)
+        return text
 
 
 def fit_text(text, font, width, sizes):
@@ -353,6 +367,7 @@ class PdfWriter:
         self.count = count
         self.pages = max(1, ceil(count / STAMPS_PER_PAGE))
         self.module = QR_SIZE / encoder.stride
+        self.run_text = RunText(encoder.stride, "{x} {y} {length} 1 re")
         self.canvas = CompressingCanvas(fileobj, pagesize=A4, invariant=1)
         self.canvas.setTitle(_("Traceability stamps %(first)s – %(last)s") % self._range())
         self.canvas.setAuthor(batch.producer.name)
@@ -421,10 +436,8 @@ class PdfWriter:
         """The symbol, quiet zone included, as one filled path: a rectangle for each run of dark modules."""
         module = self.module
         # Module coordinates: x to the right and y downwards from the top-left corner of the quiet zone.
-        parts = [f"q 0 g {module:.5f} 0 0 {-module:.5f} {left:.3f} {top:.3f} cm"]
-        parts.extend(f"{x} {y} {length} 1 re" for x, y, length in runs)
-        parts.append("f Q")
-        self.canvas.addLiteral("\n".join(parts))
+        start = f"q 0 g {module:.5f} 0 0 {-module:.5f} {left:.3f} {top:.3f} cm\n"
+        self.canvas.addLiteral(start + "\n".join(map(self.run_text.__getitem__, runs)) + "\nf Q")
 
     def close(self):
         if self.page_serials or self.index == 0:
@@ -482,11 +495,12 @@ class ZipWriter:
         self.encoder = encoder
         self.zip = ZipStream(fileobj, timezone.localtime(batch.issued_at).timetuple()[:6])
         self.png = PngMaker(encoder.stride, ceil(PNG_TARGET_PIXELS / encoder.stride))
+        self.svg = SvgMaker(encoder.stride)
 
     def add(self, serial, grid, runs):
         # PNG data is compressed already: stored as it is.
         self.zip.add(f"png/{serial}.png", self.png.image(grid), compress=False)
-        self.zip.add(f"svg/{serial}.svg", svg_image(runs, self.encoder.stride))
+        self.zip.add(f"svg/{serial}.svg", self.svg.image(runs))
 
     def close(self):
         with tempfile.TemporaryFile() as spool:
@@ -649,14 +663,19 @@ class PngMaker:
         return self.head + _png_chunk(b"IDAT", zlib.compress(b"".join(lines), 1)) + self.tail
 
 
-def svg_image(runs, stride, size_mm=20):
-    """An SVG of the symbol with its quiet zone, ``size_mm`` millimetres wide: one path, a rectangle
-    for each run of dark modules."""
-    path = "".join(f"M{x} {y}h{length}v1h-{length}z" for x, y, length in runs)
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size_mm}mm" height="{size_mm}mm" '
-        f'viewBox="0 0 {stride} {stride}" shape-rendering="crispEdges">'
-        f'<rect width="{stride}" height="{stride}" fill="#fff"/>'
-        f'<path fill="#000" d="{path}"/></svg>\n'
-    ).encode()
+class SvgMaker:
+    """SVGs of symbols with their quiet zone, ``size_mm`` millimetres wide: a white square and one
+    path, a rectangle for each run of dark modules."""
+
+    def __init__(self, stride, size_mm=20):
+        self.run_text = RunText(stride, "M{x} {y}h{length}v1h-{length}z")
+        self.head = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{size_mm}mm" height="{size_mm}mm" '
+            f'viewBox="0 0 {stride} {stride}" shape-rendering="crispEdges">'
+            f'<rect width="{stride}" height="{stride}" fill="#fff"/><path fill="#000" d="'
+        ).encode()
+        self.tail = b'"/></svg>\n'
+
+    def image(self, runs):
+        return self.head + "".join(map(self.run_text.__getitem__, runs)).encode() + self.tail

@@ -94,11 +94,10 @@ def test_the_grid_has_the_quiet_zone_and_the_runs_cover_exactly_the_dark_modules
     )
     assert grid == expected
     covered = [0] * (stride * stride)
-    runs = printing.dark_runs(grid, stride)
-    for x, y, length in runs:
-        for column in range(x, x + length):
-            covered[y * stride + column] += 1
-        # Each run is a whole one, light on either side (the quiet zone keeps it off the edges).
-        assert x > 0 and grid[y * stride + x - 1] == "0"
-        assert x + length < stride and grid[y * stride + x + length] == "0"
+    for start, end in printing.dark_runs(grid):
+        assert start // stride == (end - 1) // stride  # within a row
+        for offset in range(start, end):
+            covered[offset] += 1
+        # Each run is a whole one, light on either side.
+        assert grid[start - 1] == grid[end] == "0"
     assert "".join(map(str, covered)) == grid  # every dark module once, no light one
