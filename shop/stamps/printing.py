@@ -28,7 +28,7 @@ from reportlab.lib.colors import Color, white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -333,23 +333,47 @@ def cell_rect(index):
     return left, bottom, CELL_WIDTH, CELL_HEIGHT
 
 
-class CompressingCanvas(Canvas):
-    """A canvas that compresses each page's content as the page is finished.
+class SpooledPageStream(PDFObject):
+    """A page's compressed content, kept in a temporary file until the document is written."""
 
-    reportlab keeps every page's drawing operators as text until it writes the file; for 100,000
-    stamps that is hundreds of megabytes. Compressed at once (a FlateDecode stream, as reportlab
-    would write it at the end) a page takes a few kilobytes.
+    __RefOnly__ = 1
+
+    def __init__(self, spool, offset, length):
+        self.spool, self.offset, self.length = spool, offset, length
+
+    def format(self, document):
+        self.spool.seek(self.offset)
+        content = self.spool.read(self.length)
+        return PDFStream(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}), content).format(document)
+
+
+class SpoolingCanvas(Canvas):
+    """A canvas that compresses each page's content as the page is finished and keeps it on disk.
+
+    reportlab keeps every page's drawing operators as text until it writes the file: for 100,000
+    stamps, hundreds of megabytes. Here they are compressed (a FlateDecode stream, as reportlab
+    would write it) into a temporary file, and read back one at a time as reportlab writes the
+    document (which it still assembles in memory: about twice the size of the PDF at its peak).
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._spool = tempfile.TemporaryFile()
 
     def showPage(self):
         super().showPage()
         page = self._doc.Pages.pages[-1]
-        content = page.stream.encode("utf-8") if isinstance(page.stream, str) else page.stream
-        page.Contents = PDFStream(
-            dictionary=PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
-            content=zlib.compress(content, 6),
-        )
+        content = zlib.compress(page.stream.encode("utf-8") if isinstance(page.stream, str) else page.stream, 6)
+        self._spool.seek(0, io.SEEK_END)
+        page.Contents = SpooledPageStream(self._spool, self._spool.tell(), len(content))
+        self._spool.write(content)
         page.stream = None
+
+    def save(self):
+        try:
+            super().save()
+        finally:
+            self._spool.close()
 
 
 class PdfWriter:
@@ -368,7 +392,7 @@ class PdfWriter:
         self.pages = max(1, ceil(count / STAMPS_PER_PAGE))
         self.module = QR_SIZE / encoder.stride
         self.run_text = RunText(encoder.stride, "{x} {y} {length} 1 re")
-        self.canvas = CompressingCanvas(fileobj, pagesize=A4, invariant=1)
+        self.canvas = SpoolingCanvas(fileobj, pagesize=A4, invariant=1)
         self.canvas.setTitle(_("Traceability stamps %(first)s – %(last)s") % self._range())
         self.canvas.setAuthor(batch.producer.name)
         self.canvas.setCreator(settings.OSCAR_SHOP_NAME)
