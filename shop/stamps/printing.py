@@ -3,7 +3,12 @@ every stamp's QR code as PNG and SVG images (with a CSV of serials and addresses
 that lay stamps out themselves.
 
 Both files hold every code of the batch, so they live in the private storage only. They are made
-in one pass over the stamps, which are read in chunks so that memory stays flat for 100,000 stamps.
+in one pass over the stamps, read from the database in chunks; finished PDF pages and the ZIP's
+directory wait in temporary files, so memory does not grow with the batch, except when reportlab
+writes out the PDF, which it assembles in memory (some 75 MB for 100,000 stamps). For 100,000
+stamps both files take about a minute and a half on one core.
+
+They are always in the site's default language (Vietnamese): stamps go on goods sold in Vietnam.
 """
 
 import csv
@@ -22,7 +27,7 @@ from re import Match
 import segno
 from django.conf import settings
 from django.core.files import File
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import Color, white
 from reportlab.lib.pagesizes import A4
@@ -502,7 +507,7 @@ class PdfWriter:
         footer = _("Batch %(first)s – %(last)s · lot %(lot)s · %(count)s stamps · cut along the grey lines") % {
             **self._range(),
             "lot": self.batch.lot,
-            "count": f"{self.count:,}".replace(",", "."),
+            "count": formats.number_format(self.count, force_grouping=True),
         }
         canvas.drawString(MARGIN_X, footer_y, footer)
         page_of = _("Page %(page)s of %(pages)s") % {"page": page, "pages": self.pages}
