@@ -196,6 +196,7 @@ class QrEncoder:
         self.area = sum(row << ((y + QUIET_ZONE) * stride + QUIET_ZONE) for y in range(size))
         self.everything = (1 << (stride * stride)) - 1
         self.modules = size * size
+        self.grid_format = f"0{stride * stride}b"
 
     def url(self, code):
         return f"{self.prefix}{code}{self.suffix}"
@@ -215,7 +216,10 @@ class QrEncoder:
     def symbol_bits(self, code):
         """The chosen mask and the symbol's bits for ``code``."""
         if len(code) != CODE_LENGTH or not set(code) <= CODE_CHARACTERS:
+            # Not a code new_code() makes: segno encodes it whole, if it fits the batch's symbol size.
             symbol = self._segno(code)
+            if symbol.symbol_size(border=0)[0] != self.size:
+                raise ValueError(f"{code!r} does not fit a {self.size}x{self.size} QR code with this address.")
             return symbol.mask, self._bits(symbol.matrix)
         bits = self.base
         for changes, char in zip(self.changes, code, strict=True):
@@ -227,10 +231,6 @@ class QrEncoder:
     def grid(self, code):
         _mask, bits = self.symbol_bits(code)
         return format(bits, self.grid_format)[::-1]
-
-    @property
-    def grid_format(self):
-        return f"0{self.stride * self.stride}b"
 
     def penalty(self, dark):
         """The ISO/IEC 18004 penalty score (N1 + N2 + N3 + N4) of a masked symbol."""
