@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
@@ -55,7 +56,8 @@ def issue_batch(*, product, quantity, lot, produced_on, expires_on=None, notes="
         )
     if not 1 <= quantity <= settings.OCOP_STAMP_MAX_BATCH:
         raise ValidationError(
-            _("A batch holds 1 to %(maximum)s stamps.") % {"maximum": f"{settings.OCOP_STAMP_MAX_BATCH:,}"}
+            _("A batch holds 1 to %(maximum)s stamps.")
+            % {"maximum": number_format(settings.OCOP_STAMP_MAX_BATCH, force_grouping=True)}
         )
     if expires_on is not None and expires_on < produced_on:
         raise ValidationError({"expires_on": _("The expiry date cannot come before the production date.")})

@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from freezegun import freeze_time
 
 from catalog.models import OcopCertificate, today
@@ -13,6 +14,13 @@ from shop.stamps.models import SerialCounter, Stamp, StampBatch
 from tests.factories import ProducerFactory, certified_product, stamp_batch
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
 
 THANH_HOA = 38
 
@@ -56,6 +64,11 @@ def test_a_batch_holds_1_to_100000_stamps(quantity):
         issue(certified_product(), quantity=quantity)
     assert not StampBatch.objects.exists()
     assert not SerialCounter.objects.exists()
+
+
+def test_the_limit_is_written_the_vietnamese_way_in_vietnamese():
+    with translation.override("vi"), pytest.raises(ValidationError, match="100.000 tem"):
+        issue(certified_product(), quantity=0)
 
 
 def test_products_without_a_valid_certificate_of_3_stars_get_no_stamps():

@@ -2,12 +2,19 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from shop.stamps.models import RevocationReason, StampBatch
 from shop.stamps.revocation import numbers_in_batch, revoke, revoke_batch
 from tests.factories import stamp_batch
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def revoked_numbers(batch):
