@@ -8,12 +8,11 @@ import hashlib
 import hmac
 import ipaddress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from shop.stamps.models import Stamp, StampScan
@@ -55,24 +54,30 @@ def client_key(address):
     return _keyed_hash(f"client:{address}")
 
 
-@transaction.atomic
 def record_scan(stamp, network, now=None):
     """Count one scan of ``stamp`` from ``network`` and refresh the stamp's scan fields.
 
-    The count is one UPDATE ... SET scan_count = scan_count + 1, so concurrent scans never
-    overwrite each other; the row stays locked until the transaction ends, so the count read
-    back is this scan's own.
+    One ``UPDATE ... SET scan_count = scan_count + 1 ... RETURNING`` (PostgreSQL, and SQLite
+    since 3.35): concurrent scans never overwrite each other, and the row lock it takes lasts
+    until the request's transaction ends, so the count it returns is this scan's own.
     """
     now = now or timezone.now()
-    Stamp.objects.filter(pk=stamp.pk).update(
-        scan_count=F("scan_count") + 1,
-        first_scanned_at=Coalesce(F("first_scanned_at"), now),
-        last_scanned_at=now,
-    )
-    StampScan.objects.create(stamp=stamp, scanned_at=now, network=network)
-    stamp.scan_count, stamp.first_scanned_at, stamp.last_scanned_at = Stamp.objects.values_list(
-        "scan_count", "first_scanned_at", "last_scanned_at"
-    ).get(pk=stamp.pk)
+    table = connection.ops.quote_name(Stamp._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(now)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET scan_count = scan_count + 1, "  # noqa: S608 - the table name is ours
+            "first_scanned_at = COALESCE(first_scanned_at, %s), last_scanned_at = %s "
+            "WHERE id = %s RETURNING scan_count, first_scanned_at",
+            [at, at, stamp.pk],
+        )
+        scan_count, first_scanned_at = cursor.fetchone()
+        StampScan.objects.create(stamp=stamp, scanned_at=now, network=network)
+    if not isinstance(first_scanned_at, datetime) or timezone.is_naive(first_scanned_at):
+        # SQLite hands back what it stores: text, or a naive datetime in UTC
+        first_scanned_at = connection.ops.convert_datetimefield_value(first_scanned_at, None, connection)
+    stamp.scan_count, stamp.first_scanned_at = scan_count, first_scanned_at
+    stamp.last_scanned_at = now
     return stamp
 
 

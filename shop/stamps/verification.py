@@ -32,14 +32,6 @@ ProductImage = get_model("catalogue", "ProductImage")
 # The product photo on the page: the product gallery's size, which catalog.photos renders ahead.
 THUMBNAIL_GEOMETRY = "440x400"
 THUMBNAIL_OPTIONS = {"upscale": False}
-# Long texts the page never shows, left in the database: a description can be pages long.
-UNSHOWN_TEXTS = (
-    "revocation__note",
-    "batch__notes",
-    "batch__producer__story",
-    "batch__product__description",
-    "batch__product__meta_description",
-)
 # The longest text taken as a code from an address (/t/<code>) or a report (CounterfeitReport.code).
 MAX_CODE_INPUT = 64
 
@@ -301,19 +293,15 @@ class Verification:
 def stamps_for_verification():
     """Stamps with everything the page shows: one query for the stamp, its batch, product,
     producer, certificates and revocation; one more for the product's photos."""
-    return (
-        Stamp.objects.select_related(
-            "revocation",
-            "batch",
-            "batch__producer",
-            "batch__certificate",
-            "batch__product",
-            "batch__product__certificate",
-        )
-        .defer(*UNSHOWN_TEXTS)
-        .prefetch_related(
-            Prefetch("batch__product__images", queryset=ProductImage.objects.order_by("display_order", "pk"))
-        )
+    return Stamp.objects.select_related(
+        "revocation",
+        "batch",
+        "batch__producer",
+        "batch__certificate",
+        "batch__product",
+        "batch__product__certificate",
+    ).prefetch_related(
+        Prefetch("batch__product__images", queryset=ProductImage.objects.order_by("display_order", "pk"))
     )
 
 
