@@ -296,16 +296,19 @@ class ExpiryReminder(models.Model):
 
 
 class CertifiedProductQuerySet(ProductQuerySet):
-    def for_sale(self, day=None):
-        """Products that may be listed, found and bought on ``day`` (today by default)."""
+    def certified_for_sale(self, day=None):
+        """Products whose current certificate allows their sale on ``day`` (today by default), public or not."""
         day = day or today()
         return self.filter(
-            is_public=True,
             certificate__status=OcopCertificate.Status.ACTIVE,
             certificate__stars__gte=settings.OCOP_MIN_STARS_FOR_SALE,
             certificate__valid_from__lte=day,
             certificate__valid_until__gte=day,
         )
+
+    def for_sale(self, day=None):
+        """Products that may be listed, found and bought on ``day`` (today by default)."""
+        return self.certified_for_sale(day).filter(is_public=True)
 
     def for_listing(self, day=None):
         """Products for sale, with what a product card needs fetched up front."""

@@ -32,11 +32,12 @@ ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp"
 # ahead of the first visitor: Oscar's basket and checkout (100x100), order confirmation (200x200),
 # the dashboard product and stock lists (70x70), the product gallery (440x400 and its 65x55 strip),
 # product cards (x155).
+GALLERY_THUMBNAIL = ("440x400", {"upscale": False})
 THUMBNAIL_SIZES = (
     ("100x100", {"upscale": False}),
     ("200x200", {"upscale": False}),
     ("70x70", {"upscale": False}),
-    ("440x400", {"upscale": False}),
+    GALLERY_THUMBNAIL,
     ("65x55", {"crop": "center"}),
     ("x155", {"upscale": False}),
 )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from shop.accounts.roles import Role
+from shop.partner.places import province_name
 
 Partner = get_model("partner", "Partner")
 
@@ -67,16 +68,22 @@ def is_coordination_officer(user):
     return user._is_coordination_officer
 
 
+def coordination_office_province(user, refusal):
+    """The province whose coordination-office work ``user`` does: a code, None for a superuser (every
+    province). Raises PermissionDenied with ``refusal`` for anyone else."""
+    if user.is_superuser:
+        return None
+    if is_coordination_officer(user):
+        return user.staff_profile.province_code
+    raise PermissionDenied(refusal)
+
+
 def reviewable_province(user):
     """The province whose listings ``user`` reviews: a code, None for a superuser (every province).
 
     Raises PermissionDenied for anyone else.
     """
-    if user.is_superuser:
-        return None
-    if is_coordination_officer(user):
-        return user.staff_profile.province_code
-    raise PermissionDenied(_("Only coordination-office officers review listings."))
+    return coordination_office_province(user, _("Only coordination-office officers review listings."))
 
 
 def stamp_province(user):
@@ -85,11 +92,9 @@ def stamp_province(user):
 
     Raises PermissionDenied for anyone else.
     """
-    if user.is_superuser:
-        return None
-    if is_coordination_officer(user):
-        return user.staff_profile.province_code
-    raise PermissionDenied(_("Only coordination-office officers issue and follow traceability stamps."))
+    return coordination_office_province(
+        user, _("Only coordination-office officers issue and follow traceability stamps.")
+    )
 
 
 class ProducerDashboardMixin:
@@ -134,6 +139,11 @@ class StampOfficerMixin:
         self.province_code = stamp_province(request.user)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "province_name": province_name(self.province_code) if self.province_code else ""
+        }
+
 
 class StampBatchViewerMixin:
     """A page about stamp batches for coordination officers (their province's batches) and for a
@@ -157,6 +167,11 @@ class StampBatchViewerMixin:
                     _("This page is for coordination-office officers and the staff of an OCOP producer.")
                 )
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "province_name": province_name(self.province_code) if self.province_code else ""
+        }
 
     def visible_batches(self):
         """The batches this user may see: an officer's province's, or the producer's own."""

@@ -18,13 +18,19 @@ CURRENCY_MARK = re.compile(r"(₫|vnđ|vnd|đồng|dong|đ)$", re.IGNORECASE)
 GROUPED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+")
 
 
-def ungrouped(text):
-    """``text`` without its currency mark and without the separators between groups of thousands."""
-    text = " ".join(str(text).replace("\xa0", " ").split())
-    text = CURRENCY_MARK.sub("", text).strip().removeprefix("₫").strip()
+def without_thousands_separators(text):
+    """``text`` without the dots, commas or spaces between its groups of thousands ("10.000" → "10000");
+    any other text comes back as it was, spaces tidied."""
+    text = " ".join(str(text).replace("\xa0", " ").replace("\u202f", " ").split())
     if GROUPED_THOUSANDS.fullmatch(text):
         return re.sub(r"[., ]", "", text)
     return text
+
+
+def ungrouped(text):
+    """``text`` without its currency mark and without the separators between groups of thousands."""
+    text = " ".join(str(text).replace("\xa0", " ").split())
+    return without_thousands_separators(CURRENCY_MARK.sub("", text).strip().removeprefix("₫").strip())
 
 
 def validated_price(price):

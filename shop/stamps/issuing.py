@@ -24,14 +24,7 @@ def issuable_products(province_code=None):
 
     Stamps go on goods before they are listed, so a product not yet public qualifies too.
     """
-    day = today()
-    products = Product.objects.filter(
-        producer__isnull=False,
-        certificate__status="active",
-        certificate__stars__gte=settings.OCOP_MIN_STARS_FOR_SALE,
-        certificate__valid_from__lte=day,
-        certificate__valid_until__gte=day,
-    )
+    products = Product.objects.certified_for_sale().filter(producer__isnull=False)
     if province_code is not None:
         products = products.filter(producer__province_code=province_code)
     return products.select_related("producer", "certificate").order_by("producer__name", "title")

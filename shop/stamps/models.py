@@ -25,11 +25,13 @@ class SerialCounter(models.Model):
         return f"{serial_prefix(self.province_code, self.year)}: {self.last_number}"
 
 
-class StampBatchQuerySet(models.QuerySet):
+class InProvinceQuerySet(models.QuerySet):
     def in_province(self, province_code):
-        """Batches of a province; ``None`` means every province (a superuser)."""
+        """Those of a province; ``None`` means every province (a superuser)."""
         return self if province_code is None else self.filter(province_code=province_code)
 
+
+class StampBatchQuerySet(InProvinceQuerySet):
     def flagged(self):
         """Batches whose latest suspicious-scan flag no officer has looked at yet."""
         return self.filter(flagged_at__isnull=False).filter(
@@ -291,6 +293,8 @@ class CounterfeitReport(models.Model):
         verbose_name=_("handled by"),
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+
+    objects = InProvinceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

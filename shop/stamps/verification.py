@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from catalog.models import today
+from catalog.photos import GALLERY_THUMBNAIL
 from shop.stamps.codes import normalize_code
 from shop.stamps.models import Stamp, StampBatch, StampRevocation
 from shop.stamps.scans import Suspicion, record_scan, suspicion_of
@@ -29,9 +30,6 @@ logger = logging.getLogger(__name__)
 
 ProductImage = get_model("catalogue", "ProductImage")
 
-# The product photo on the page: the product gallery's size, which catalog.photos renders ahead.
-THUMBNAIL_GEOMETRY = "440x400"
-THUMBNAIL_OPTIONS = {"upscale": False}
 # The longest text taken as a code from an address (/t/<code>) or a report (CounterfeitReport.code).
 MAX_CODE_INPUT = 64
 
@@ -410,7 +408,9 @@ def _thumbnail_url(original):
     from sorl.thumbnail import get_thumbnail
 
     try:
-        return get_thumbnail(original, THUMBNAIL_GEOMETRY, **THUMBNAIL_OPTIONS).url
+        # The product gallery's size, which catalog.photos renders ahead of the first visitor.
+        geometry, options = GALLERY_THUMBNAIL
+        return get_thumbnail(original, geometry, **options).url
     except Exception:  # noqa: BLE001 - a missing or unreadable photo must not break the verdict
         logger.warning("No thumbnail for %s; the original photo is shown", original, exc_info=True)
         return _file_url(original)

@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,22 +5,21 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from shop.partner.prices import without_thousands_separators
 from shop.stamps.models import CounterfeitReport, RevocationReason, StampBatch
 from shop.stamps.revocation import numbers_in_batch
 
 Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
 
-# "10000", "10.000", "10,000" and "10 000" all mean ten thousand.
-QUANTITY_TEXT = re.compile(r"\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+")
-
 
 def parse_quantity(text):
-    """A number of stamps typed with or without thousands separators, as an int; ValidationError otherwise."""
-    text = " ".join(str(text).replace("\xa0", " ").replace("\u202f", " ").split())
-    if not QUANTITY_TEXT.fullmatch(text):
+    """A number of stamps typed with or without thousands separators ("10000", "10.000", "10,000",
+    "10 000"), as an int; ValidationError otherwise."""
+    digits = without_thousands_separators(text)
+    if not (digits.isascii() and digits.isdigit()):
         raise ValidationError(_("Enter the number of stamps as a whole number, e.g. 10000 or 10.000."), code="invalid")
-    quantity = int(re.sub(r"\D", "", text))
+    quantity = int(digits)
     if not 1 <= quantity <= settings.OCOP_STAMP_MAX_BATCH:
         raise ValidationError(
             _("A batch holds 1 to %(maximum)s stamps.")

@@ -32,7 +32,6 @@ from shop.dashboard.stamps.forms import (
     ReportFilterForm,
     ReportHandlingForm,
 )
-from shop.partner.places import province_name
 from shop.stamps.issuing import issuable_products, issue_batch
 from shop.stamps.models import CounterfeitReport, StampBatch, StampRevocation
 from shop.stamps.revocation import revoke
@@ -56,11 +55,6 @@ def with_revoked_count(batches):
 
 def open_flag_count(province_code):
     return StampBatch.objects.in_province(province_code).flagged().count()
-
-
-def reports_in(province_code):
-    reports = CounterfeitReport.objects.all()
-    return reports if province_code is None else reports.filter(province_code=province_code)
 
 
 def progress_of(batch):
@@ -102,11 +96,12 @@ class BatchListView(StampBatchViewerMixin, ListView):
         context["filter_form"] = self.filter_form
         context["is_officer"] = self.is_officer
         context["producer"] = self.producer
-        context["province_name"] = province_name(self.province_code) if self.province_code else None
         if self.is_officer:
             context["open_flag_count"] = open_flag_count(self.province_code)
             context["new_report_count"] = (
-                reports_in(self.province_code).filter(status=CounterfeitReport.Status.NEW).count()
+                CounterfeitReport.objects.in_province(self.province_code)
+                .filter(status=CounterfeitReport.Status.NEW)
+                .count()
             )
         return context
 
@@ -126,11 +121,6 @@ class FlaggedBatchListView(StampOfficerMixin, ListView):
             .order_by("-flagged_at", "-pk")
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["province_name"] = province_name(self.province_code) if self.province_code else None
-        return context
-
 
 class BatchCreateView(StampOfficerMixin, FormView):
     template_name = "oscar/dashboard/stamps/batch_form.html"
@@ -143,11 +133,6 @@ class BatchCreateView(StampOfficerMixin, FormView):
 
     def get_initial(self):
         return {"produced_on": today()}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["province_name"] = province_name(self.province_code) if self.province_code else None
-        return context
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -343,7 +328,7 @@ class ReportListView(StampOfficerMixin, ListView):
 
     def get_queryset(self):
         self.filter_form = ReportFilterForm(self.request.GET or None)
-        reports = reports_in(self.province_code).select_related("stamp__batch")
+        reports = CounterfeitReport.objects.in_province(self.province_code).select_related("stamp__batch")
         if self.filter_form.is_valid() and self.filter_form.cleaned_data["status"]:
             reports = reports.filter(status=self.filter_form.cleaned_data["status"])
         return reports
@@ -351,8 +336,11 @@ class ReportListView(StampOfficerMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
-        context["province_name"] = province_name(self.province_code) if self.province_code else None
-        context["new_report_count"] = reports_in(self.province_code).filter(status=CounterfeitReport.Status.NEW).count()
+        context["new_report_count"] = (
+            CounterfeitReport.objects.in_province(self.province_code)
+            .filter(status=CounterfeitReport.Status.NEW)
+            .count()
+        )
         for report in context["reports"]:
             report.batch_in_scope = batch_in_scope(report, self.province_code)
         return context
@@ -372,7 +360,10 @@ class ReportMixin(StampOfficerMixin):
 
     def get_report(self):
         return get_object_or_404(
-            reports_in(self.province_code).select_related("stamp__batch__product", "handled_by"), pk=self.kwargs["pk"]
+            CounterfeitReport.objects.in_province(self.province_code).select_related(
+                "stamp__batch__product", "handled_by"
+            ),
+            pk=self.kwargs["pk"],
         )
 
     def http_method_not_allowed(self, request, *args, **kwargs):
