@@ -77,12 +77,18 @@ def _key(kind, client, number):
 
 
 def _hit(key, window):
-    """Count one more in ``key`` (made if missing, for ``window`` seconds); returns the new count."""
-    if cache.add(key, 1, timeout=window):
-        return 1
+    """Count one more in ``key`` (made if missing, for ``window`` seconds); returns the new count.
+
+    The key exists for all but a window's first hit: incr() first is one round trip to the cache.
+    """
     try:
         return cache.incr(key)
-    except ValueError:  # the key expired between add() and incr(): a new window starts with this hit
+    except ValueError:  # the window's first hit
+        if cache.add(key, 1, timeout=window):
+            return 1
+    try:
+        return cache.incr(key)  # another request started the window meanwhile
+    except ValueError:  # ... and it has already ended
         cache.add(key, 1, timeout=window)
         return 1
 
