@@ -17,7 +17,7 @@ def real_services(settings, redis_url, osmem_server):
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shop.cache.RedisCache",
             "LOCATION": settings.REDIS_URL or redis_url,
         }
     }

@@ -94,7 +94,7 @@ def test_health_is_never_cached(client, no_broker, database_search):
 def test_unreachable_cache_gives_503_with_the_reason(client, settings, no_broker, database_search):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shop.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{CLOSED_PORT}/0",
         }
     }
