@@ -10,3 +10,8 @@ class StampsConfig(AppConfig):
     label = "stamps"
     verbose_name = _("Traceability stamps")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from shop.stamps.facts import connect_receivers
+
+        connect_receivers()

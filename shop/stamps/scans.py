@@ -55,30 +55,41 @@ def client_key(address):
 
 
 def record_scan(stamp, network, now=None):
-    """Count one scan of ``stamp`` from ``network`` and refresh the stamp's scan fields.
+    """Count one scan of ``stamp`` from ``network``, refresh the stamp's scan fields and return
+    its Suspicion, this scan included.
 
-    One ``UPDATE ... SET scan_count = scan_count + 1 ... RETURNING`` (PostgreSQL, and SQLite
-    since 3.35): concurrent scans never overwrite each other, and the row lock it takes lasts
-    until the request's transaction ends, so the count it returns is this scan's own.
+    Two statements: the scan's INSERT, then one ``UPDATE ... SET scan_count = scan_count + 1 ...
+    RETURNING`` the new count, the first scan's time and the networks of the last day (PostgreSQL,
+    and SQLite since 3.35). Concurrent scans never overwrite each other's count, and the row lock
+    the update takes lasts until the request's transaction ends, so the count it returns is this
+    scan's own. (The networks are counted in the statement's snapshot: a scan from another network
+    committed while this one waited for the row may be left out; the hourly flagging recounts.)
     """
     now = now or timezone.now()
-    table = connection.ops.quote_name(Stamp._meta.db_table)
+    stamps = connection.ops.quote_name(Stamp._meta.db_table)
+    scans = connection.ops.quote_name(StampScan._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(now)
+    window_start = connection.ops.adapt_datetimefield_value(now - SUSPICION_WINDOW)
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        # The table names are ours, the values are parameters.
         cursor.execute(
-            f"UPDATE {table} SET scan_count = scan_count + 1, "  # noqa: S608 - the table name is ours
-            "first_scanned_at = COALESCE(first_scanned_at, %s), last_scanned_at = %s "
-            "WHERE id = %s RETURNING scan_count, first_scanned_at",
-            [at, at, stamp.pk],
+            f"INSERT INTO {scans} (stamp_id, scanned_at, network) VALUES (%s, %s, %s)",  # noqa: S608
+            [stamp.pk, at, network],
         )
-        scan_count, first_scanned_at = cursor.fetchone()
-        StampScan.objects.create(stamp=stamp, scanned_at=now, network=network)
+        cursor.execute(
+            f"UPDATE {stamps} SET scan_count = scan_count + 1, "  # noqa: S608
+            "first_scanned_at = COALESCE(first_scanned_at, %s), last_scanned_at = %s "
+            "WHERE id = %s RETURNING scan_count, first_scanned_at, "
+            f"(SELECT COUNT(DISTINCT network) FROM {scans} WHERE stamp_id = %s AND scanned_at > %s)",
+            [at, at, stamp.pk, stamp.pk, window_start],
+        )
+        scan_count, first_scanned_at, networks = cursor.fetchone()
     if not isinstance(first_scanned_at, datetime) or timezone.is_naive(first_scanned_at):
         # SQLite hands back what it stores: text, or a naive datetime in UTC
         first_scanned_at = connection.ops.convert_datetimefield_value(first_scanned_at, None, connection)
     stamp.scan_count, stamp.first_scanned_at = scan_count, first_scanned_at
     stamp.last_scanned_at = now
-    return stamp
+    return Suspicion(scan_count=scan_count, networks_last_day=networks)
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,8 @@ class Suspicion:
 
 
 def suspicion_of(stamp, now=None):
-    """The stamp's Suspicion (false when it is scanned as a single item would be)."""
+    """The stamp's Suspicion (false when it is scanned as a single item would be), for a look-up
+    that records no scan (record_scan returns it with the scan)."""
     now = now or timezone.now()
     networks = (
         StampScan.objects.filter(stamp=stamp, scanned_at__gt=now - SUSPICION_WINDOW)

@@ -6,29 +6,22 @@ product's OCOP certificate no longer allows its sale, and a genuine one. A stamp
 warnings as data too: a revoked stamp still says whether its product's certificate lapsed.
 """
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from oscar.core.loading import get_model
 
 from catalog.models import today
-from catalog.photos import GALLERY_THUMBNAIL
 from shop.stamps.codes import normalize_code
+from shop.stamps.facts import batch_facts
 from shop.stamps.models import Stamp, StampBatch, StampRevocation
 from shop.stamps.scans import Suspicion, record_scan, suspicion_of
-
-logger = logging.getLogger(__name__)
-
-ProductImage = get_model("catalogue", "ProductImage")
 
 # The longest text taken as a code from an address (/t/<code>) or a report (CounterfeitReport.code).
 MAX_CODE_INPUT = 64
@@ -71,6 +64,8 @@ class Verification:
     certificate_problem_since: date | None = None
     revocation: StampRevocation | None = None
     suspicion: Suspicion | None = None
+    image_url: str = ""
+    thumbnail_url: str = ""
     day: date = field(default_factory=today)
 
     # --- the stamp ---------------------------------------------------------
@@ -180,29 +175,6 @@ class Verification:
         return self.product.get_absolute_url() if self.product_is_for_sale else ""
 
     @property
-    def image(self):
-        """The product's primary photo, or None (the images are prefetched with the stamp)."""
-        if self.product is None:
-            return None
-        images = list(self.product.images.all())
-        return images[0] if images else None
-
-    @property
-    def image_url(self):
-        image = self.image
-        return _file_url(image.original) if image else ""
-
-    @property
-    def thumbnail_url(self):
-        """A photo sized for a phone, or the original when the thumbnailer cannot make one."""
-        image = self.image
-        if image is None:
-            return ""
-        if not hasattr(self, "_thumbnail_url"):
-            self._thumbnail_url = _thumbnail_url(image.original)
-        return self._thumbnail_url
-
-    @property
     def province_name(self):
         return self.producer.province_name if self.producer else ""
 
@@ -288,30 +260,23 @@ class Verification:
         }
 
 
-def stamps_for_verification():
-    """Stamps with everything the page shows: one query for the stamp, its batch, product,
-    producer, certificates and revocation; one more for the product's photos."""
-    return Stamp.objects.select_related(
-        "revocation",
-        "batch",
-        "batch__producer",
-        "batch__certificate",
-        "batch__product",
-        "batch__product__certificate",
-    ).prefetch_related(
-        Prefetch("batch__product__images", queryset=ProductImage.objects.order_by("display_order", "pk"))
-    )
-
-
 def find_stamp(code):
-    """The stamp whose code this is (any case, surrounding spaces ignored), or None."""
+    """The stamp whose code this is (any case, surrounding spaces ignored), or None.
+
+    Its row (and revocation) come from the database; its batch, with the batch's product, producer
+    and certificates, from shop.stamps.facts (the cache). The product photo's URLs are in the
+    stamp's ``batch_facts``.
+    """
     normalized = normalize_code(code)
     if normalized is None:
         return None
     try:  # get(), not first(): a code is unique, and first() would sort by the batch's ordering too
-        return stamps_for_verification().get(code=normalized)
+        stamp = Stamp.objects.get(code=normalized)  # its revocation, rare, is read when there is one
     except Stamp.DoesNotExist:
         return None
+    stamp.batch_facts = batch_facts(stamp.batch_id)
+    stamp.batch = stamp.batch_facts.batch
+    return stamp
 
 
 def verify(code, *, day=None, now=None, scan_network=None):
@@ -327,18 +292,19 @@ def verify(code, *, day=None, now=None, scan_network=None):
     if stamp is None:
         # A malformed code is simply unknown; it keeps what was given, for the links and a report.
         return Verification(code=normalized or (code or "").strip()[:MAX_CODE_INPUT], verdict=Verdict.UNKNOWN, day=day)
-    if scan_network is not None:
-        record_scan(stamp, scan_network, now=now)
-    return judge(stamp, day=day, now=now)
+    suspicion = record_scan(stamp, scan_network, now=now) if scan_network is not None else None
+    return judge(stamp, day=day, now=now, suspicion=suspicion)
 
 
-def judge(stamp, *, day, now):
-    """The Verification of a known stamp (fetched with stamps_for_verification)."""
+def judge(stamp, *, day, now, suspicion=None):
+    """The Verification of a known stamp (one that find_stamp returned); its Suspicion is looked
+    up unless given (record_scan returns it)."""
     batch = stamp.batch
     product = batch.product
     certificate = product.certificate or batch.certificate
     problem, since = certificate_problem(certificate, day)
-    suspicion = suspicion_of(stamp, now=now)
+    if suspicion is None:
+        suspicion = suspicion_of(stamp, now=now)
     applies = {
         Verdict.REVOKED: stamp.revocation is not None,
         Verdict.SUSPICIOUS: bool(suspicion),
@@ -358,6 +324,8 @@ def judge(stamp, *, day, now):
         certificate_problem_since=since,
         revocation=stamp.revocation,
         suspicion=suspicion,
+        image_url=stamp.batch_facts.image_url,
+        thumbnail_url=stamp.batch_facts.thumbnail_url,
         day=day,
     )
 
@@ -395,25 +363,6 @@ def _path(name, code):
         return reverse(name, kwargs={"code": code}) if code else ""
     except NoReverseMatch:  # a text with a slash, given from Python: no page has that address
         return ""
-
-
-def _file_url(file):
-    try:
-        return file.url
-    except ValueError:
-        return ""
-
-
-def _thumbnail_url(original):
-    from sorl.thumbnail import get_thumbnail
-
-    try:
-        # The product gallery's size, which catalog.photos renders ahead of the first visitor.
-        geometry, options = GALLERY_THUMBNAIL
-        return get_thumbnail(original, geometry, **options).url
-    except Exception:  # noqa: BLE001 - a missing or unreadable photo must not break the verdict
-        logger.warning("No thumbnail for %s; the original photo is shown", original, exc_info=True)
-        return _file_url(original)
 
 
 def _short(day):

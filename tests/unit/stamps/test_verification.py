@@ -273,14 +273,33 @@ def test_json_has_stable_keys_iso_dates_and_absolute_urls(batch, settings):
         assert verify(stamp.code).as_json()["verdict"] == "genuine"
 
 
-def test_one_query_fetches_the_stamp_and_everything_around_it(batch):
-    stamp = stamp_of(batch)
+def test_a_scan_reads_the_stamp_and_takes_what_its_batch_shares_from_the_cache(batch):
+    first, second = stamp_of(batch, 1), stamp_of(batch, 2)
     with CaptureQueriesContext(connection) as queries:
-        result = verify(stamp.code)
+        verify(first.code, scan_network="net")
+    # The stamp; its batch with product, producer and certificates; the photo; the scan.
+    assert [query["sql"].split()[0] for query in queries.captured_queries] == [
+        "SELECT",
+        "SELECT",
+        "SELECT",
+        "INSERT",
+        "UPDATE",
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        result = verify(second.code, scan_network="net")
         result.as_json()
         names = (result.product_name, result.province_name, result.certificate.number, result.producer.name)
-        assert result.image is None and result.revocation is None
-    selects = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT")]
+        assert result.image_url == "" and result.revocation is None
     assert all(names)
-    # The stamp with its batch, product, producer, certificates and revocation; the photos; the networks.
-    assert len(selects) == 3, selects
+    # Another stamp of the batch: its own row and its scan (whose update returns the networks too).
+    assert [query["sql"].split()[0] for query in queries.captured_queries] == ["SELECT", "INSERT", "UPDATE"]
+    assert result.scan_count == 1 and result.suspicion.networks_last_day == 1
+
+
+def test_a_look_up_without_a_scan_counts_the_networks_itself(batch):
+    stamp = stamp_of(batch)
+    for address in ("203.0.113.1", "198.51.100.1", "203.0.113.2"):
+        verify(stamp.code, scan_network=network_of(address))
+    result = verify(stamp.code)
+    assert result.scan_count == 3 and result.suspicion.networks_last_day == 2
