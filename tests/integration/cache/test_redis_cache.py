@@ -28,9 +28,32 @@ def test_it_behaves_as_djangos_redis_cache(redis_cache):
     assert redis_cache.add("counter", 5, timeout=30) is False
     assert redis_cache.incr("counter") == 2
     with pytest.raises(ValueError):
-        redis_cache.incr("no such counter")
+        redis_cache.incr("no-such-counter")
     redis_cache.delete_many(["facts", "counter"])
     assert redis_cache.get_many(["facts", "counter"]) == {}
+
+
+def test_incr_keeps_the_expiry_and_never_makes_a_key(redis_cache):
+    redis_cache.set("window", 1, timeout=30)
+    assert redis_cache.incr("window", 4) == 5
+    client = redis_cache._cache.get_client()
+    assert 0 < client.ttl(redis_cache.make_key("window")) <= 30
+    with pytest.raises(ValueError):
+        redis_cache.incr("gone")
+    assert client.exists(redis_cache.make_key("gone")) == 0
+
+
+def test_incr_is_one_round_trip(redis_cache, monkeypatch):
+    redis_cache.set("window", 1, timeout=30)
+    redis_cache.incr("window")  # the script is loaded once
+    client = redis_cache._cache.get_client()
+    commands = []
+    execute = client.execute_command
+    monkeypatch.setattr(
+        client, "execute_command", lambda *args, **options: commands.append(args[0]) or execute(*args, **options)
+    )
+    assert redis_cache.incr("window") == 3
+    assert commands == ["EVALSHA"]
 
 
 def test_threads_sharing_the_client_lose_no_count(redis_cache):
