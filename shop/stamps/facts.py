@@ -15,7 +15,8 @@ certificate has expired, whether the lot is past its expiry date) is worked out 
 """
 
 import logging
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import transaction
@@ -30,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 FACTS_TIMEOUT = 600
 KEY_PREFIX = "stamps:batch-facts"
+# Part of each key: a release that changes BatchFacts raises it, and never reads what an older one kept.
+FACTS_VERSION = 1
 
 ProductImage = get_model("catalogue", "ProductImage")
 
@@ -42,10 +45,12 @@ class BatchFacts:
     batch: StampBatch
     image_url: str = ""
     thumbnail_url: str = ""
+    # New each time the facts are read from the database: what is rendered from them is kept under it.
+    token: str = field(default_factory=lambda: secrets.token_hex(8))
 
 
 def facts_key(batch_id):
-    return f"{KEY_PREFIX}:{batch_id}"
+    return f"{KEY_PREFIX}:v{FACTS_VERSION}:{batch_id}"
 
 
 def batch_facts(batch_id):

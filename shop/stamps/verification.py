@@ -66,6 +66,7 @@ class Verification:
     suspicion: Suspicion | None = None
     image_url: str = ""
     thumbnail_url: str = ""
+    facts_token: str = ""
     day: date = field(default_factory=today)
 
     # --- the stamp ---------------------------------------------------------
@@ -326,6 +327,7 @@ def judge(stamp, *, day, now, suspicion=None):
         suspicion=suspicion,
         image_url=stamp.batch_facts.image_url,
         thumbnail_url=stamp.batch_facts.thumbnail_url,
+        facts_token=stamp.batch_facts.token,
         day=day,
     )
 

@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
 from shop.stamps import throttle
+from shop.stamps.facts import FACTS_TIMEOUT
 from shop.stamps.forms import CounterfeitReportForm
 from shop.stamps.scans import client_address, network_of
 from shop.stamps.verification import MAX_CODE_INPUT, Verdict, find_stamp, verify
@@ -77,7 +78,8 @@ def verify_stamp(request, code, as_json=None):
         if as_json:
             response = JsonResponse(verification.as_json(), status=status, json_dumps_params={"ensure_ascii": False})
         else:
-            response = render(request, "stamps/verify.html", {"verification": verification}, status=status)
+            context = {"verification": verification, "facts_timeout": FACTS_TIMEOUT}
+            response = render(request, "stamps/verify.html", context, status=status)
     patch_vary_headers(response, ("Accept",))
     return response
 

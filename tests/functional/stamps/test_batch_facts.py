@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.utils import timezone
+from freezegun import freeze_time
 from oscar.core.loading import get_model
 
 from catalog.certificates import withdraw_certificate
@@ -92,3 +94,36 @@ def test_a_new_batch_of_the_product_leaves_the_kept_ones_alone(batch, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         stamp_batch(batch.product, quantity=2)
     assert cache.get(facts_key(batch.pk)) is not None
+
+
+# --- the page's part that every stamp of the batch shows alike, kept rendered ---------------------
+
+
+def page_html(client, code):
+    return client.get(f"/t/{code}", headers={"accept": "text/html"}).content.decode()
+
+
+def test_the_kept_part_of_the_page_follows_the_language(client, batch):
+    first, second = batch.stamps.order_by("number")[:2]
+    client.cookies["django_language"] = "vi"
+    assert "Lô sản xuất" in page_html(client, first.code)
+    client.cookies["django_language"] = "en"
+    html = page_html(client, second.code)
+    assert "Production lot" in html and "Lô sản xuất" not in html
+
+
+def test_the_kept_part_of_the_page_follows_the_day(english, batch):
+    first, second = batch.stamps.order_by("number")[:2]
+    assert "passed" not in page_html(english, first.code)
+    with freeze_time(timezone.now() + timedelta(days=366)):  # the lot expires after 365 days
+        html = page_html(english, second.code)
+    assert '<span class="badge badge-warning">passed</span>' in html
+
+
+def test_a_renamed_product_shows_on_the_page_at_once(english, batch):
+    first, second = batch.stamps.order_by("number")[:2]
+    assert "Mật ong rừng Hương Sơn – Hũ 500 g" in page_html(english, first.code)
+    batch.product.title = "Mật ong hoa cà phê – Hũ 300 g"
+    batch.product.save()
+    html = page_html(english, second.code)
+    assert "Mật ong hoa cà phê – Hũ 300 g" in html and "Hương Sơn – Hũ 500 g" not in html
