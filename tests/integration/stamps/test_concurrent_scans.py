@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import Client
 
 from shop.stamps.models import Stamp, StampScan
@@ -85,3 +85,15 @@ def test_concurrent_page_views_count_every_scan_and_show_their_own(stamp):
     # Each request read back its own count: 1, 2, ... with none repeated or skipped.
     assert sorted(seen) == list(range(1, THREADS * SCANS_EACH + 1))
     assert Stamp.objects.exclude(pk=stamp.pk).filter(scan_count__gt=0).count() == 0
+
+
+def test_a_scan_commits_without_waiting_for_the_disk_and_nothing_else_does(stamp):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+        record_scan(stamp, network_of("198.51.100.9"))
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "off"
+    with connection.cursor() as cursor:  # SET LOCAL: only for the scan's transaction
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
