@@ -1,0 +1,115 @@
+"""What a search engine is asked and what it answers; both engines (database, elasticsearch) do the same.
+
+A ProductQuery is the buyer's words, the facets they narrowed by, a sort order, a page and the day
+the products must be for sale on. Facets combine with AND across facets and OR inside one: a
+facet's counts are those of the query with every other facet applied and its own left out, so a
+buyer sees how many products each other value of that facet would give.
+"""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import today
+
+# Price bands of the price facet, in VND: (key, label, lowest included, highest excluded or None).
+PRICE_BANDS = (
+    ("under-100k", _("Under 100,000 ₫"), 0, 100_000),
+    ("100k-200k", _("100,000 ₫ to 200,000 ₫"), 100_000, 200_000),
+    ("200k-500k", _("200,000 ₫ to 500,000 ₫"), 200_000, 500_000),
+    ("500k-1m", _("500,000 ₫ to 1,000,000 ₫"), 500_000, 1_000_000),
+    ("over-1m", _("1,000,000 ₫ and over"), 1_000_000, None),
+)
+PRICE_BAND_KEYS = tuple(band[0] for band in PRICE_BANDS)
+
+SORTS = ("relevance", "stars", "price_asc", "price_desc", "newest")
+
+# The facets, in the order the page shows them.
+FACETS = ("stars", "group", "province", "producer_kind", "price", "at_sales_point", "at_fair")
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    text: str = ""
+    stars: tuple[int, ...] = ()
+    groups: tuple[str, ...] = ()
+    provinces: tuple[int, ...] = ()
+    producer_kinds: tuple[str, ...] = ()
+    price_bands: tuple[str, ...] = ()
+    at_sales_point: bool = False  # only products held by an open sales point
+    at_fair: bool = False  # only products whose producer has a booth at a fair not yet over
+    # A catalogue page: products of these groups / this sub-group / these categories (any of them).
+    category_groups: tuple[str, ...] = ()
+    category_subgroup: str = ""
+    category_ids: tuple[int, ...] = ()
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 24
+    day: date = field(default_factory=today)
+
+    def selected(self, facet):
+        """The values selected in ``facet`` (a name of FACETS), as the facet's values are keyed."""
+        return {
+            "stars": set(self.stars),
+            "group": set(self.groups),
+            "province": set(self.provinces),
+            "producer_kind": set(self.producer_kinds),
+            "price": set(self.price_bands),
+            "at_sales_point": {True} if self.at_sales_point else set(),
+            "at_fair": {True} if self.at_fair else set(),
+        }[facet]
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: object  # 4 (stars), "food" (group), 42 (province), "under-100k" (price), True (yes/no facets)
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class ProductResults:
+    product_ids: tuple[int, ...]  # this page's, in order
+    total: int
+    facets: dict  # facet name -> tuple of FacetCount, values with no product left out unless selected
+    suggestion: str = ""  # when nothing matched: the closest query that would match something
+    engine: str = ""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggestion as the buyer types: a product, a producer or a province."""
+
+    kind: str  # "product", "producer", "province"
+    text: str
+    url: str
+
+
+class SearchEngine(ABC):
+    """The interface of both engines."""
+
+    name = ""
+
+    @abstractmethod
+    def search_products(self, query: ProductQuery) -> ProductResults:
+        """The page of products for sale on ``query.day`` that match, with the facets' counts."""
+
+    @abstractmethod
+    def suggest(self, text: str, *, day: date | None = None, limit: int = 8) -> list[Suggestion]:
+        """What to offer as the buyer types ``text``: products for sale, producers and provinces."""
+
+    @abstractmethod
+    def update_products(self, product_ids) -> None:
+        """Bring these products up to date: indexed from their current ProductRecord when they are
+        searchable, removed when they are not or no longer exist. Safe to run again."""
+
+    @abstractmethod
+    def rebuild(self, progress=None) -> int:
+        """Index every product afresh, without the search going down meanwhile; returns how many are
+        indexed. ``progress(done, total)`` is called as it goes."""
+
+    @abstractmethod
+    def indexed_fingerprints(self) -> dict[int, str]:
+        """{product id: ProductRecord.fingerprint} of what is indexed now, for the drift repair."""
