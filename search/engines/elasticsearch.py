@@ -1,0 +1,465 @@
+"""The Elasticsearch engine: products searched through the alias of search.documents.
+
+Every query filters on the record's ``searchable`` flag and on its certificate's validity dates
+with the day asked, so a certificate that lapses at midnight drops its product at midnight. Facets
+are disjunctive: the hits are narrowed by a post_filter holding every selected facet, and each
+facet's aggregation is filtered by the other facets only. Errors of the cluster (down, slow,
+failing) are raised as the client raises them; search.engines falls back on the database engine.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.urls import reverse
+from elasticsearch import Elasticsearch, NotFoundError, helpers
+from elasticsearch.dsl import Q, Search
+
+from catalog.groups import ProductGroup
+from catalog.models import Product, today
+from search.documents import ProductDocument, alias_name, new_index_name, products_index
+from search.engines.base import (
+    FACETS,
+    PRICE_BANDS,
+    FacetCount,
+    ProductQuery,
+    ProductResults,
+    SearchEngine,
+    Suggestion,
+)
+from search.records import product_records, records_queryset
+from search.text import fold, folded_synonym_sets, words
+
+# Title highest, then the producer, then places and groups, then the description.
+TEXT_FIELDS = (
+    "title^6",
+    "producer_name^3",
+    "province^2",
+    "commune^2",
+    "group_label^2",
+    "subgroup_label^2",
+    "description",
+)
+# One edit for a word of 4 letters or more as typed ("mamm" finds "mắm", "nuoc mamm" being the
+# issue's own example), two from 100: in effect one typo in any word worth correcting.
+FUZZINESS = "AUTO:4,100"
+CHUNK = 500
+BULK_TIMEOUT = 120  # seconds: a bulk of 500 documents may take longer than a search
+MAX_VARIANTS = 16
+
+
+def for_sale_on(day):
+    """The filters every query has: searchable, and the certificate valid on ``day``."""
+    return [
+        Q("term", searchable=True),
+        Q("range", valid_from={"lte": day.isoformat()}),
+        Q("range", valid_until={"gte": day.isoformat()}),
+    ]
+
+
+def synonym_variants(text):
+    """The folded words of ``text``, and of each text made from it by replacing a phrase of a
+    synonym set with another phrase of the same set ("nhung nai" gives "nhung huou" too)."""
+    variants = [fold(text)]
+    for phrases in folded_synonym_sets():
+        for variant in list(variants):
+            padded = f" {variant} "
+            for phrase in phrases:
+                if f" {phrase} " in padded:
+                    for other in phrases:
+                        if other != phrase:
+                            candidate = padded.replace(f" {phrase} ", f" {other} ").strip()
+                            if candidate not in variants:
+                                variants.append(candidate)
+    return [variant.split() for variant in variants[:MAX_VARIANTS] if variant]
+
+
+def text_query(text):
+    """Every word of ``text`` (or of one of its synonym variants) in some field, a typo allowed."""
+    variants = []
+    for variant_words in synonym_variants(text):
+        variants.append(
+            Q(
+                "bool",
+                must=[
+                    Q("multi_match", query=word, fields=list(TEXT_FIELDS), fuzziness=FUZZINESS, type="best_fields")
+                    for word in variant_words
+                ],
+            )
+        )
+    if len(variants) == 1:
+        return variants[0]
+    return Q("bool", should=variants, minimum_should_match=1)
+
+
+def facet_filters(query):
+    """{facet: its filter} of the facets ``query`` selects values in."""
+    filters = {}
+    if query.stars:
+        filters["stars"] = Q("terms", stars=list(query.stars))
+    if query.groups:
+        filters["group"] = Q("terms", group=list(query.groups))
+    if query.provinces:
+        filters["province"] = Q("terms", province_code=list(query.provinces))
+    if query.producer_kinds:
+        filters["producer_kind"] = Q("terms", producer_kind=list(query.producer_kinds))
+    if query.price_bands:
+        bands = {key: (low, high) for key, _label, low, high in PRICE_BANDS}
+        ranges = []
+        for key in query.price_bands:
+            if key in bands:
+                low, high = bands[key]
+                ranges.append(Q("range", price={"gte": low} | ({"lt": high} if high is not None else {})))
+        filters["price"] = Q("bool", should=ranges, minimum_should_match=1) if ranges else Q("match_none")
+    if query.at_sales_point:
+        filters["at_sales_point"] = Q("term", has_sales_point=True)
+    if query.at_fair:
+        filters["at_fair"] = Q("range", fair_end_dates={"gte": query.day.isoformat()})
+    return filters
+
+
+def category_filters(query):
+    filters = []
+    if query.category_groups:
+        filters.append(Q("terms", group=list(query.category_groups)))
+    if query.category_subgroup:
+        filters.append(Q("term", subgroup=query.category_subgroup))
+    if query.category_ids:
+        filters.append(Q("terms", category_ids=list(query.category_ids)))
+    return filters
+
+
+def facet_aggregation(facet, day):
+    """The aggregation counting ``facet``'s values (as a dict, inside a filter aggregation)."""
+    if facet == "stars":
+        return {"terms": {"field": "stars", "size": 10}}
+    if facet == "group":
+        return {"terms": {"field": "group", "size": 50}}
+    if facet == "province":
+        return {"terms": {"field": "province_code", "size": 100}}
+    if facet == "producer_kind":
+        return {"terms": {"field": "producer_kind", "size": 50}}
+    if facet == "price":
+        ranges = []
+        for key, _label, low, high in PRICE_BANDS:
+            band = {"key": key, "from": low}
+            if high is not None:
+                band["to"] = high
+            ranges.append(band)
+        return {"range": {"field": "price", "ranges": ranges}}
+    if facet == "at_sales_point":
+        return {"filter": {"term": {"has_sales_point": True}}}
+    if facet == "at_fair":
+        return {"filter": {"range": {"fair_end_dates": {"gte": day.isoformat()}}}}
+    raise ValueError(facet)
+
+
+SORTS = {
+    "relevance": [{"_score": "desc"}, {"stars": "desc"}, {"product_id": "asc"}],
+    "stars": [{"stars": "desc"}, {"title_sort": "asc"}, {"product_id": "asc"}],
+    "price_asc": [{"price": {"order": "asc", "missing": "_last"}}, {"product_id": "asc"}],
+    "price_desc": [{"price": {"order": "desc", "missing": "_last"}}, {"product_id": "asc"}],
+    "newest": [{"date_created": "desc"}, {"product_id": "desc"}],
+}
+
+
+class ElasticsearchEngine(SearchEngine):
+    name = "elasticsearch"
+
+    def __init__(self, url=None, *, node_class=None, timeout=None):
+        options = {
+            "request_timeout": settings.ELASTICSEARCH_TIMEOUT if timeout is None else timeout,
+            "max_retries": 0,
+        }
+        if node_class is not None:
+            options["node_class"] = node_class
+        self.client = Elasticsearch(url or settings.ELASTICSEARCH_URL, **options)
+        self.alias = alias_name()
+
+    # --- searching -------------------------------------------------------------------------
+    def _base_search(self, query):
+        """The products of ``query`` for sale on its day, matching its text and categories."""
+        search = Search(using=self.client, index=self.alias).extra(track_total_hits=True)
+        filters = for_sale_on(query.day) + category_filters(query)
+        if query.text and words(query.text):
+            matched = Q(
+                "function_score",
+                query=text_query(query.text),
+                functions=[{"field_value_factor": {"field": "stars", "modifier": "log1p", "missing": 0}}],
+                boost_mode="multiply",
+            )
+            return search.query(Q("bool", must=[matched], filter=filters))
+        return search.query(Q("bool", filter=filters))
+
+    def search_products(self, query: ProductQuery) -> ProductResults:
+        search = self._base_search(query)
+        selected = facet_filters(query)
+        if selected:
+            search = search.post_filter(Q("bool", filter=list(selected.values())))
+        aggregations = {}
+        for facet in FACETS:
+            others = [facet_filter for name, facet_filter in selected.items() if name != facet]
+            aggregations[facet] = {
+                "filter": Q("bool", filter=others).to_dict() if others else {"match_all": {}},
+                "aggs": {"values": facet_aggregation(facet, query.day)},
+            }
+        page = max(query.page, 1)
+        body = search.to_dict()
+        body.update(
+            aggs=aggregations,
+            sort=SORTS.get(query.sort, SORTS["relevance"]),
+            size=query.per_page,
+            _source=["product_id"],
+        )
+        body["from"] = (page - 1) * query.per_page
+        response = self.client.search(index=self.alias, body=body)
+        total = response["hits"]["total"]["value"]
+        product_ids = tuple(int(hit["_id"]) for hit in response["hits"]["hits"])
+        facets = {
+            facet: self._facet_counts(facet, response["aggregations"][facet]["values"], query) for facet in FACETS
+        }
+        suggestion = ""
+        if total == 0 and query.text and words(query.text):
+            suggestion = self._did_you_mean(query)
+        return ProductResults(
+            product_ids=product_ids, total=total, facets=facets, suggestion=suggestion, engine=self.name
+        )
+
+    def _facet_counts(self, facet, aggregation, query):
+        selected = query.selected(facet)
+        if facet in ("at_sales_point", "at_fair"):
+            counts = {True: aggregation["doc_count"]}
+        elif facet == "price":
+            counts = {bucket["key"]: bucket["doc_count"] for bucket in aggregation["buckets"]}
+        else:
+            counts = {}
+            for bucket in aggregation["buckets"]:
+                value = bucket["key"]
+                counts[int(value) if facet in ("stars", "province") else str(value)] = bucket["doc_count"]
+        values = [value for value, count in counts.items() if count > 0]
+        values += [value for value in selected if value not in values]
+        values.sort(key=self._facet_order(facet, counts))
+        return tuple(
+            FacetCount(value=value, count=counts.get(value, 0), selected=value in selected) for value in values
+        )
+
+    @staticmethod
+    def _facet_order(facet, counts):
+        if facet == "stars":
+            return lambda value: -value
+        if facet == "group":
+            groups = list(ProductGroup.values)
+            return lambda value: (groups.index(value) if value in groups else len(groups), value)
+        if facet == "price":
+            keys = [band[0] for band in PRICE_BANDS]
+            return lambda value: keys.index(value) if value in keys else len(keys)
+        return lambda value: (-counts.get(value, 0), str(value))
+
+    def _did_you_mean(self, query):
+        """The query's text with each word the index does not know replaced by the closest one it
+        does, when that text finds something; else ""."""
+        folded = fold(query.text)
+        response = self.client.search(
+            index=self.alias,
+            body={
+                "size": 0,
+                "suggest": {
+                    "text": folded,
+                    "closest": {
+                        "term": {
+                            "field": "spelling",
+                            "suggest_mode": "missing",
+                            "sort": "score",
+                            "min_word_length": 2,
+                            "prefix_length": 0,
+                            "max_edits": 2,
+                        }
+                    },
+                },
+            },
+        )
+        replaced = []
+        changed = False
+        for entry in response.get("suggest", {}).get("closest", []):
+            options = entry.get("options") or []
+            if options:
+                replaced.append(options[0]["text"])
+                changed = True
+            else:
+                replaced.append(entry["text"])
+        suggestion = " ".join(replaced)
+        if not changed or suggestion == folded:
+            return ""
+        candidate = ProductQuery(text=suggestion, day=query.day, per_page=1)
+        found = self.client.count(index=self.alias, body={"query": self._base_search(candidate).to_dict()["query"]})
+        return suggestion if found["count"] else ""
+
+    def suggest(self, text: str, *, day: date | None = None, limit: int = 8) -> list[Suggestion]:
+        folded = fold(text)
+        if not folded or limit <= 0:
+            return []
+        day = day or today()
+        for_sale = for_sale_on(day)
+
+        def prefixes(field):
+            return Q("match", **{f"{field}.prefix": {"query": folded, "operator": "and"}})
+
+        # The query scores the products whose titles start with the words typed, the post_filter keeps
+        # only those; producers and provinces are counted over every product for sale.
+        body = {
+            "size": limit,
+            "_source": ["product_id", "title"],
+            "query": Q(
+                "bool",
+                filter=for_sale,
+                should=[prefixes("title"), Q("match_phrase", **{"title.prefix": {"query": folded, "boost": 2}})],
+            ).to_dict(),
+            "post_filter": prefixes("title").to_dict(),
+            "sort": [{"_score": "desc"}, {"stars": "desc"}, {"product_id": "asc"}],
+            "aggs": {
+                "producers": {
+                    "filter": prefixes("producer_name").to_dict(),
+                    "aggs": {
+                        "codes": {
+                            "terms": {"field": "producer_code", "size": limit},
+                            "aggs": {"names": {"terms": {"field": "producer_name.raw", "size": 1}}},
+                        }
+                    },
+                },
+                "provinces": {
+                    "filter": prefixes("province").to_dict(),
+                    "aggs": {
+                        "codes": {
+                            "terms": {"field": "province_code", "size": limit},
+                            "aggs": {"names": {"terms": {"field": "province.raw", "size": 1}}},
+                        }
+                    },
+                },
+            },
+        }
+        response = self.client.search(index=self.alias, body=body)
+
+        producers = []
+        for bucket in response["aggregations"]["producers"]["codes"]["buckets"]:
+            names = bucket["names"]["buckets"]
+            if names:
+                url = reverse("partner:producer-detail", kwargs={"code": bucket["key"]})
+                producers.append(Suggestion(kind="producer", text=names[0]["key"], url=url))
+        provinces = []
+        catalogue = reverse("catalogue:index")
+        for bucket in response["aggregations"]["provinces"]["codes"]["buckets"]:
+            names = bucket["names"]["buckets"]
+            if names:
+                code = int(bucket["key"])
+                provinces.append(Suggestion(kind="province", text=names[0]["key"], url=f"{catalogue}?province={code}"))
+
+        others = [*producers[:2], *provinces[:2]]
+        others = others[: limit // 2] if len(others) > limit // 2 else others
+        product_ids = [int(hit["_id"]) for hit in response["hits"]["hits"]][: limit - len(others)]
+        urls = {product.pk: product.get_absolute_url() for product in Product.objects.filter(pk__in=product_ids)}
+        titles = {int(hit["_id"]): hit["_source"]["title"] for hit in response["hits"]["hits"]}
+        products = [
+            Suggestion(kind="product", text=titles[product_id], url=urls[product_id])
+            for product_id in product_ids
+            if product_id in urls
+        ]
+        rest = [*producers[2:], *provinces[2:]]
+        return (products + others + rest)[:limit]
+
+    # --- indexing --------------------------------------------------------------------------
+    def _indices_of_alias(self):
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias))
+        except NotFoundError:
+            return []
+
+    def _create_index(self):
+        name = new_index_name()
+        products_index(name).create(using=self.client)
+        return name
+
+    def ensure_index(self):
+        """The index behind the alias, created (with the alias) when there is none yet."""
+        indices = self._indices_of_alias()
+        if indices:
+            return indices[-1]
+        name = self._create_index()
+        self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+        return name
+
+    def update_products(self, product_ids) -> None:
+        product_ids = {int(product_id) for product_id in product_ids}
+        if not product_ids:
+            return
+        index = self.ensure_index()
+        records = {record.product_id: record for record in product_records(product_ids)}
+        actions = []
+        for product_id in sorted(product_ids):
+            record = records.get(product_id)
+            if record is not None and record.searchable:
+                document = ProductDocument.from_record(record)
+                actions.append({"_op_type": "index", "_index": index, "_id": product_id, "_source": document.to_dict()})
+            else:
+                actions.append({"_op_type": "delete", "_index": index, "_id": product_id})
+        helpers.bulk(
+            self.client.options(request_timeout=BULK_TIMEOUT),
+            actions,
+            chunk_size=CHUNK,
+            raise_on_error=False,
+            raise_on_exception=True,
+        )
+        self.client.options(request_timeout=BULK_TIMEOUT).indices.refresh(index=index)
+
+    def rebuild(self, progress=None) -> int:
+        client = self.client.options(request_timeout=BULK_TIMEOUT)
+        old_indices = self._indices_of_alias()
+        name = self._create_index()
+        product_ids = list(records_queryset().order_by("pk").values_list("pk", flat=True))
+        total, done, indexed = len(product_ids), 0, 0
+        if progress:
+            progress(0, total)
+        try:
+            for start in range(0, total, CHUNK):
+                chunk = product_ids[start : start + CHUNK]
+                records = product_records(records_queryset().filter(pk__in=chunk))
+                actions = [
+                    {
+                        "_op_type": "index",
+                        "_index": name,
+                        "_id": record.product_id,
+                        "_source": ProductDocument.from_record(record).to_dict(),
+                    }
+                    for record in records
+                    if record.searchable
+                ]
+                if actions:
+                    helpers.bulk(client, actions, chunk_size=CHUNK)
+                indexed += len(actions)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+            client.indices.refresh(index=name)
+        except Exception:
+            client.indices.delete(index=name, ignore_unavailable=True)
+            raise
+        client.indices.update_aliases(
+            actions=[
+                *({"remove": {"index": old, "alias": self.alias}} for old in old_indices),
+                {"add": {"index": name, "alias": self.alias}},
+            ]
+        )
+        for old in old_indices:
+            client.indices.delete(index=old, ignore_unavailable=True)
+        return indexed
+
+    def indexed_fingerprints(self) -> dict[int, str]:
+        if not self._indices_of_alias():
+            return {}
+        return {
+            int(hit["_id"]): hit["_source"]["fingerprint"]
+            for hit in helpers.scan(
+                self.client.options(request_timeout=BULK_TIMEOUT),
+                index=self.alias,
+                query={"query": {"match_all": {}}, "_source": ["fingerprint"]},
+                size=CHUNK,
+            )
+        }
