@@ -294,6 +294,9 @@ class ElasticsearchEngine(SearchEngine):
         return suggestion if found["count"] else ""
 
     def suggest(self, text: str, *, day: date | None = None, limit: int = 8) -> list[Suggestion]:
+        """Products whose title has words starting with the words typed (those whose title starts
+        with the whole text first, then by stars and title), producers by their number of products
+        for sale, provinces by code; products first, at least half the list when there are enough."""
         folded = fold(text)
         if not folded or limit <= 0:
             return []
@@ -303,67 +306,57 @@ class ElasticsearchEngine(SearchEngine):
         def prefixes(field):
             return Q("match", **{f"{field}.prefix": {"query": folded, "operator": "and"}})
 
-        # The query scores the products whose titles start with the words typed, the post_filter keeps
-        # only those; producers and provinces are counted over every product for sale.
+        def names(field, code_field, order):
+            return {
+                "filter": prefixes(field).to_dict(),
+                "aggs": {
+                    "codes": {
+                        "terms": {"field": code_field, "size": limit, "order": order},
+                        "aggs": {"names": {"terms": {"field": f"{field}.raw", "size": 1}}},
+                    }
+                },
+            }
+
+        # The query scores 1 the products whose folded title starts with the text, the post_filter
+        # keeps the products whose title has all the words; producers and provinces are counted over
+        # every product for sale.
         body = {
             "size": limit,
-            "_source": ["product_id", "title"],
+            "_source": ["product_id"],
             "query": Q(
                 "bool",
                 filter=for_sale,
-                should=[prefixes("title"), Q("match_phrase", **{"title.prefix": {"query": folded, "boost": 2}})],
+                should=[Q("constant_score", filter=Q("prefix", title_sort=folded), boost=1)],
             ).to_dict(),
             "post_filter": prefixes("title").to_dict(),
-            "sort": [{"_score": "desc"}, {"stars": "desc"}, {"product_id": "asc"}],
+            "sort": [{"_score": "desc"}, {"stars": "desc"}, {"title_sort": "asc"}, {"product_id": "asc"}],
             "aggs": {
-                "producers": {
-                    "filter": prefixes("producer_name").to_dict(),
-                    "aggs": {
-                        "codes": {
-                            "terms": {"field": "producer_code", "size": limit},
-                            "aggs": {"names": {"terms": {"field": "producer_name.raw", "size": 1}}},
-                        }
-                    },
-                },
-                "provinces": {
-                    "filter": prefixes("province").to_dict(),
-                    "aggs": {
-                        "codes": {
-                            "terms": {"field": "province_code", "size": limit},
-                            "aggs": {"names": {"terms": {"field": "province.raw", "size": 1}}},
-                        }
-                    },
-                },
+                "producers": names("producer_name", "producer_code", [{"_count": "desc"}, {"_key": "asc"}]),
+                "provinces": names("province", "province_code", {"_key": "asc"}),
             },
         }
         response = self.client.search(index=self.alias, body=body)
 
-        producers = []
+        others = []
         for bucket in response["aggregations"]["producers"]["codes"]["buckets"]:
-            names = bucket["names"]["buckets"]
-            if names:
+            if bucket["names"]["buckets"]:
                 url = reverse("partner:producer-detail", kwargs={"code": bucket["key"]})
-                producers.append(Suggestion(kind="producer", text=names[0]["key"], url=url))
-        provinces = []
+                others.append(Suggestion(kind="producer", text=bucket["names"]["buckets"][0]["key"], url=url))
         catalogue = reverse("catalogue:index")
         for bucket in response["aggregations"]["provinces"]["codes"]["buckets"]:
-            names = bucket["names"]["buckets"]
-            if names:
-                code = int(bucket["key"])
-                provinces.append(Suggestion(kind="province", text=names[0]["key"], url=f"{catalogue}?province={code}"))
+            if bucket["names"]["buckets"]:
+                url = f"{catalogue}?province={int(bucket['key'])}"
+                others.append(Suggestion(kind="province", text=bucket["names"]["buckets"][0]["key"], url=url))
 
-        others = [*producers[:2], *provinces[:2]]
-        others = others[: limit // 2] if len(others) > limit // 2 else others
-        product_ids = [int(hit["_id"]) for hit in response["hits"]["hits"]][: limit - len(others)]
-        urls = {product.pk: product.get_absolute_url() for product in Product.objects.filter(pk__in=product_ids)}
-        titles = {int(hit["_id"]): hit["_source"]["title"] for hit in response["hits"]["hits"]}
+        product_ids = [int(hit["_id"]) for hit in response["hits"]["hits"]]
+        found = Product.objects.in_bulk(product_ids)
         products = [
-            Suggestion(kind="product", text=titles[product_id], url=urls[product_id])
-            for product_id in product_ids
-            if product_id in urls
+            Suggestion(kind="product", text=found[pk].get_title(), url=found[pk].get_absolute_url())
+            for pk in product_ids
+            if pk in found
         ]
-        rest = [*producers[2:], *provinces[2:]]
-        return (products + others + rest)[:limit]
+        shown = max(limit - len(others), min(len(products), limit - limit // 2))
+        return (products[:shown] + others)[:limit]
 
     # --- indexing --------------------------------------------------------------------------
     def _indices_of_alias(self):
@@ -390,6 +383,10 @@ class ElasticsearchEngine(SearchEngine):
         product_ids = {int(product_id) for product_id in product_ids}
         if not product_ids:
             return
+        # A variant is searched as its parent: its change (price, stock) updates the parent's document.
+        product_ids |= set(
+            Product.objects.filter(pk__in=product_ids, parent__isnull=False).values_list("parent_id", flat=True)
+        )
         index = self.ensure_index()
         records = {record.product_id: record for record in product_records(product_ids)}
         actions = []

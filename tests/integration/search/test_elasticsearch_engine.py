@@ -282,11 +282,19 @@ def test_pages_do_not_shift(es_engine, indexed, sort):
 def test_suggest_products_producers_and_provinces(es_engine, indexed):
     suggestions = es_engine.suggest("mat o")
     products = [s for s in suggestions if s.kind == "product"]
-    assert {(s.text, s.url) for s in products} == {
+    # Both titles start with "mat o": by stars.
+    assert [(s.text, s.url) for s in products] == [
         ("Mật ong rừng Vũ Quang", indexed["mat_ong"].get_absolute_url()),
         ("Mật ong hoa cà phê", indexed["mat_ong_hoa"].get_absolute_url()),
-    }
+    ]
     assert suggestions[:2] == products
+    # A title that starts with the words typed comes before one that only has them, stars aside.
+    starting = product("Hoa quả sấy Vũ Quang", stars=3)
+    es_engine.update_products([starting.pk])
+    assert [s.text for s in es_engine.suggest("hoa") if s.kind == "product"] == [
+        "Hoa quả sấy Vũ Quang",
+        "Mật ong hoa cà phê",
+    ]
 
     suggestions = es_engine.suggest("nuoc mam")
     assert suggestions[0].kind == "product"
