@@ -7,6 +7,7 @@ facet's aggregation is filtered by the other facets only. Errors of the cluster 
 failing) are raised as the client raises them; search.engines falls back on the database engine.
 """
 
+from dataclasses import replace
 from datetime import date
 
 from django.conf import settings
@@ -252,11 +253,11 @@ class ElasticsearchEngine(SearchEngine):
         if facet == "price":
             keys = [band[0] for band in PRICE_BANDS]
             return lambda value: keys.index(value) if value in keys else len(keys)
-        return lambda value: (-counts.get(value, 0), str(value))
+        return lambda value: (-counts.get(value, 0), value)
 
     def _did_you_mean(self, query):
         """The query's text with each word the index does not know replaced by the closest one it
-        does, when that text finds something; else ""."""
+        does, when that text finds something (in the query's categories, whatever its facets); else ""."""
         folded = fold(query.text)
         response = self.client.search(
             index=self.alias,
@@ -289,7 +290,7 @@ class ElasticsearchEngine(SearchEngine):
         suggestion = " ".join(replaced)
         if not changed or suggestion == folded:
             return ""
-        candidate = ProductQuery(text=suggestion, day=query.day, per_page=1)
+        candidate = replace(query, text=suggestion)  # its categories kept, its facets left out
         found = self.client.count(index=self.alias, body={"query": self._base_search(candidate).to_dict()["query"]})
         return suggestion if found["count"] else ""
 

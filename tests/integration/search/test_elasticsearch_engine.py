@@ -154,6 +154,9 @@ def test_suggestion_when_nothing_matches(es_engine, indexed):
     assert results.product_ids == ()
     assert results.suggestion == "nhung huou"
     assert es_engine.search_products(ProductQuery(text="nhung huou")).total == 1
+    # Only a suggestion that finds something where the buyer is looking; facets aside.
+    assert es_engine.search_products(ProductQuery(text="nhxnk hwxu", category_groups=("food",))).suggestion == ""
+    assert es_engine.search_products(ProductQuery(text="nhxnk hwxu", stars=(5,))).suggestion == "nhung huou"
     assert es_engine.search_products(ProductQuery(text="zzzzqqq")).suggestion == ""
     assert es_engine.search_products(ProductQuery(text="mat ong")).suggestion == ""
 
@@ -353,3 +356,44 @@ def test_indexed_fingerprints(es_engine, indexed):
         record.product_id: record.fingerprint for record in product_records([item.pk for item in indexed.values()])
     }
     assert es_engine.indexed_fingerprints() == expected
+
+
+# --- the client ----------------------------------------------------------------------------------
+def test_the_engine_of_the_settings(settings, elasticsearch_target, index_prefix, catalogue):
+    from search.engines.elasticsearch import ElasticsearchEngine
+
+    url, node_class = elasticsearch_target
+    settings.ELASTICSEARCH_URL = url
+    engine = ElasticsearchEngine(node_class=node_class)
+    assert engine.name == "elasticsearch"
+    assert engine.alias == f"{index_prefix}-products"
+    try:
+        assert engine.rebuild() == 6
+        assert set(engine.search_products(ProductQuery(text="mat ong")).product_ids) == set(
+            ids(catalogue["mat_ong"], catalogue["mat_ong_hoa"])
+        )
+    finally:
+        engine.client.indices.delete(index=",".join(engine._indices_of_alias()), ignore_unavailable=True)
+
+
+def test_a_server_that_does_not_answer_times_out_quickly(settings):
+    """A server that takes the connection and says nothing: the search gives up after
+    ELASTICSEARCH_TIMEOUT, with the error search.engines falls back on."""
+    import socket
+    import time
+
+    from elastic_transport import ConnectionTimeout
+
+    from search.engines import unavailable_errors
+    from search.engines.elasticsearch import ElasticsearchEngine
+
+    settings.ELASTICSEARCH_TIMEOUT = 0.5
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        engine = ElasticsearchEngine(f"http://127.0.0.1:{silent.getsockname()[1]}")
+        started = time.monotonic()
+        with pytest.raises(ConnectionTimeout) as raised:
+            engine.search_products(ProductQuery(text="mat ong"))
+        assert time.monotonic() - started < 2
+        assert isinstance(raised.value, unavailable_errors())
