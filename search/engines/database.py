@@ -464,7 +464,7 @@ class DatabaseEngine(SearchEngine):
             entries.filter(starts_words("producer"))
             .values_list("product__producer__name", "product__producer__code")
             .annotate(products=Count("pk"))
-            .order_by("-products", "product__producer__name")[:limit]
+            .order_by("-products", "product__producer__code")[:limit]
         )
         producer_suggestions = [
             Suggestion("producer", name, reverse("partner:producer-detail", kwargs={"code": code}))
@@ -497,9 +497,18 @@ class DatabaseEngine(SearchEngine):
             Product.objects.filter(pk__in=product_ids, parent__isnull=False).values_list("parent_id", flat=True)
         )
         records = [record for record in product_records(product_ids) if record.searchable]
+        indexed = {record.product_id for record in records}
         with transaction.atomic():
-            ProductSearchEntry.objects.filter(product_id__in=product_ids).delete()
-            self._write(records)
+            ProductSearchEntry.objects.filter(product_id__in=product_ids - indexed).delete()
+            # Upserted, not deleted and inserted: two updates of one product at once cannot collide.
+            ProductSearchEntry.objects.bulk_create(
+                [entry_of(record) for record in records],
+                update_conflicts=True,
+                unique_fields=["product"],
+                update_fields=ENTRY_FIELDS,
+            )
+            ProductSearchCategory.objects.filter(entry_id__in=indexed).delete()
+            self._write_categories(records)
             forget_vocabulary()
 
     def rebuild(self, progress=None) -> int:
@@ -524,16 +533,23 @@ class DatabaseEngine(SearchEngine):
 
     def _write(self, records):
         ProductSearchEntry.objects.bulk_create([entry_of(record) for record in records])
+        self._write_categories(records)
+
+    def _write_categories(self, records):
         ProductSearchCategory.objects.bulk_create(
             [
                 ProductSearchCategory(entry_id=record.product_id, category_id=category_id)
                 for record in records
                 for category_id in record.category_ids
-            ]
+            ],
+            ignore_conflicts=True,
         )
 
     def indexed_fingerprints(self) -> dict[int, str]:
         return dict(ProductSearchEntry.objects.values_list("product_id", "fingerprint"))
+
+
+ENTRY_FIELDS = [field.name for field in ProductSearchEntry._meta.concrete_fields if not field.primary_key]
 
 
 def entry_of(record):

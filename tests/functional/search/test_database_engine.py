@@ -362,6 +362,15 @@ def test_category_filters(engine, catalogue):
     results = engine.search_products(ProductQuery(category_groups=("food",)))
     assert facet(results, "group") == {"food": (2, False)}
 
+    # Updated again (twice), the entry follows the product's categories.
+    ProductCategory.objects.filter(product=a).delete()
+    ProductCategory.objects.create(product=a, category=other)
+    engine.update_products([a.pk])
+    engine.update_products([a.pk, d.pk])
+    assert found(engine, category_ids=(gifts.pk,)) == []
+    assert sorted(found(engine, category_ids=(other.pk,))) == sorted([a.pk, d.pk])
+    assert ProductSearchEntry.objects.count() == 4
+
 
 # --- sorts and pages -----------------------------------------------------------------------------
 def test_relevance_puts_title_then_producer_then_places_then_description(engine):
