@@ -388,24 +388,30 @@ class ElasticsearchEngine(SearchEngine):
         product_ids |= set(
             Product.objects.filter(pk__in=product_ids, parent__isnull=False).values_list("parent_id", flat=True)
         )
-        index = self.ensure_index()
+        self.ensure_index()
+        # The alias's index, and an index a rebuild is filling meanwhile, so that the rebuilt index
+        # does not miss a change made while it is built.
+        indices = self._indices_of_prefix()
         records = {record.product_id: record for record in product_records(product_ids)}
         actions = []
         for product_id in sorted(product_ids):
             record = records.get(product_id)
             if record is not None and record.searchable:
-                document = ProductDocument.from_record(record)
-                actions.append({"_op_type": "index", "_index": index, "_id": product_id, "_source": document.to_dict()})
+                source = ProductDocument.from_record(record).to_dict()
+                actions += [{"_op_type": "index", "_index": i, "_id": product_id, "_source": source} for i in indices]
             else:
-                actions.append({"_op_type": "delete", "_index": index, "_id": product_id})
-        helpers.bulk(
-            self.client.options(request_timeout=BULK_TIMEOUT),
-            actions,
-            chunk_size=CHUNK,
-            raise_on_error=False,
-            raise_on_exception=True,
-        )
-        self.client.options(request_timeout=BULK_TIMEOUT).indices.refresh(index=index)
+                actions += [{"_op_type": "delete", "_index": i, "_id": product_id} for i in indices]
+        client = self.client.options(request_timeout=BULK_TIMEOUT)
+        _done, errors = helpers.bulk(client, actions, chunk_size=CHUNK, raise_on_error=False)
+        # Deleting what is not indexed is no error: the product is not indexed, as asked.
+        errors = [error for error in errors if error.get("delete", {}).get("status") != 404]
+        if errors:
+            raise helpers.BulkIndexError(f"{len(errors)} document(s) failed to index.", errors)
+        client.indices.refresh(index=",".join(indices))
+
+    def _indices_of_prefix(self):
+        """Every index of this site's products: the alias's, and one a rebuild may be filling."""
+        return sorted(self.client.indices.get(index=f"{self.alias}-*", allow_no_indices=True))
 
     def rebuild(self, progress=None) -> int:
         client = self.client.options(request_timeout=BULK_TIMEOUT)
@@ -445,8 +451,10 @@ class ElasticsearchEngine(SearchEngine):
                 {"add": {"index": name, "alias": self.alias}},
             ]
         )
-        for old in old_indices:
-            client.indices.delete(index=old, ignore_unavailable=True)
+        # The old indices go, and any a rebuild that failed midway may have left behind.
+        for old in self._indices_of_prefix():
+            if old != name:
+                client.indices.delete(index=old, ignore_unavailable=True)
         return indexed
 
     def indexed_fingerprints(self) -> dict[int, str]:

@@ -337,14 +337,31 @@ def test_update_products_creates_the_index_on_first_use(es_engine, catalogue):
     assert list(es_engine.client.indices.get_alias(name=es_engine.alias)) == es_engine._indices_of_alias()
 
 
+def test_update_products_reaches_an_index_being_rebuilt(es_engine, indexed):
+    (current,) = es_engine._indices_of_alias()
+    being_built = es_engine._create_index()  # as a rebuild creates it, not yet behind the alias
+    new = product("Cam Vũ Quang")
+    hidden = indexed["che"]
+    hidden.is_public = False
+    hidden.save()
+    es_engine.update_products([new.pk, hidden.pk])
+    for index in (current, being_built):
+        assert es_engine.client.exists(index=index, id=new.pk)
+        assert not es_engine.client.exists(index=index, id=hidden.pk)
+    assert es_engine._indices_of_alias() == [current]
+
+
 def test_rebuild_swaps_the_alias_and_deletes_the_old_index(es_engine, indexed):
     (old_index,) = es_engine._indices_of_alias()
+    left_behind = es_engine._create_index()  # by a rebuild that failed midway
     seen = []
     assert es_engine.rebuild(progress=lambda done, total: seen.append((done, total))) == 6
     (new_index,) = es_engine._indices_of_alias()
     assert new_index != old_index
     assert new_index.startswith(f"{es_engine.alias}-")
+    assert es_engine._indices_of_prefix() == [new_index]
     assert not es_engine.client.indices.exists(index=old_index)
+    assert not es_engine.client.indices.exists(index=left_behind)
     assert seen[0] == (0, 6) and seen[-1] == (6, 6)
     assert found(es_engine, "nuoc mam") == {indexed["nuoc_mam"].pk, indexed["dau_phu"].pk}
 
