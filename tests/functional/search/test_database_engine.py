@@ -492,3 +492,16 @@ def test_rebuild_indexes_every_product_for_sale_and_reports_progress(engine, cat
     engine.update_products([a.pk])
     assert product_records([a.pk])[0].fingerprint == engine.indexed_fingerprints()[a.pk]
     assert found(engine, text="moi") == [a.pk]
+
+
+def test_a_search_takes_two_queries_whatever_the_number_of_products(engine, catalogue, django_assert_num_queries):
+    index_catalogue(engine, catalogue)
+    vocabulary()  # computed once, then read from the cache
+
+    with django_assert_num_queries(2):  # the grouped count (total and facets), the page
+        results = engine.search_products(
+            ProductQuery(text="mat ong thuc pham", stars=(5, 4), provinces=(HA_TINH,), price_bands=("under-100k",))
+        )
+    assert results.total == 1
+    with django_assert_num_queries(2):
+        assert engine.search_products(ProductQuery(sort="price_asc", per_page=2)).total == 4
