@@ -7,6 +7,7 @@ facet's aggregation is filtered by the other facets only. Errors of the cluster 
 failing) are raised as the client raises them; search.engines falls back on the database engine.
 """
 
+import functools
 from dataclasses import replace
 from datetime import date
 
@@ -163,17 +164,23 @@ SORTS = {
 }
 
 
+@functools.cache
+def client_for(url, node_class, timeout):
+    """One client (thread-safe, with its pool of connections) per server, node class and timeout,
+    shared by the engines built for each request: no new connection, and no new check of the
+    server's product, on each search."""
+    options = {"request_timeout": timeout, "max_retries": 0}
+    if node_class is not None:
+        options["node_class"] = node_class
+    return Elasticsearch(url, **options)
+
+
 class ElasticsearchEngine(SearchEngine):
     name = "elasticsearch"
 
     def __init__(self, url=None, *, node_class=None, timeout=None):
-        options = {
-            "request_timeout": settings.ELASTICSEARCH_TIMEOUT if timeout is None else timeout,
-            "max_retries": 0,
-        }
-        if node_class is not None:
-            options["node_class"] = node_class
-        self.client = Elasticsearch(url or settings.ELASTICSEARCH_URL, **options)
+        timeout = settings.ELASTICSEARCH_TIMEOUT if timeout is None else timeout
+        self.client = client_for(url or settings.ELASTICSEARCH_URL, node_class, timeout)
         self.alias = alias_name()
 
     # --- searching -------------------------------------------------------------------------
@@ -368,7 +375,8 @@ class ElasticsearchEngine(SearchEngine):
 
     def _create_index(self):
         name = new_index_name()
-        products_index(name).create(using=self.client)
+        # Creating an index may take longer than a search is given.
+        products_index(name).create(using=self.client.options(request_timeout=BULK_TIMEOUT))
         return name
 
     def ensure_index(self):

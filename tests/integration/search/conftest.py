@@ -58,7 +58,7 @@ def index_prefix(settings):
 @pytest.fixture
 def es_engine(elasticsearch_target, index_prefix):
     """An ElasticsearchEngine on this test's Elasticsearch and index prefix; its indices are deleted
-    afterwards."""
+    afterwards (its client is shared, as the engine shares it: not closed)."""
     from search.engines.elasticsearch import ElasticsearchEngine
 
     url, node_class = elasticsearch_target
@@ -68,4 +68,3 @@ def es_engine(elasticsearch_target, index_prefix):
     names = list(engine.client.indices.get(index=f"{index_prefix}-products-*", allow_no_indices=True))
     if names:
         engine.client.indices.delete(index=",".join(names), ignore_unavailable=True)
-    engine.client.close()

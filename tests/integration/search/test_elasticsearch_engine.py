@@ -384,6 +384,8 @@ def test_the_engine_of_the_settings(settings, elasticsearch_target, index_prefix
     engine = ElasticsearchEngine(node_class=node_class)
     assert engine.name == "elasticsearch"
     assert engine.alias == f"{index_prefix}-products"
+    # Engines are built for each request; they share one client.
+    assert ElasticsearchEngine(node_class=node_class).client is engine.client
     try:
         assert engine.rebuild() == 6
         assert set(engine.search_products(ProductQuery(text="mat ong")).product_ids) == set(
