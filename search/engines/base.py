@@ -76,6 +76,7 @@ class ProductResults:
     facets: dict  # facet name -> tuple of FacetCount, values with no product left out unless selected
     suggestion: str = ""  # when nothing matched: the closest query that would match something
     engine: str = ""
+    fell_back: bool = False  # Elasticsearch did not answer: these come from the database engine
 
 
 @dataclass(frozen=True)

@@ -286,6 +286,8 @@ PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "p
 # --- Search engine -------------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="ocop")
+# Changes reach the search engines once their transaction commits (search.indexing).
+SEARCH_INDEX_AFTER_COMMIT = True
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=2.0)  # seconds
 
 # --- Stripe --------------------------------------------------------------
@@ -320,6 +322,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-old-stamp-scans": {
         "task": "shop.stamps.tasks.purge_old_scans",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "repair-search-index": {
+        "task": "search.tasks.repair_index",
+        "schedule": 60 * 30,
     },
     "send-monthly-producer-reports": {
         "task": "shop.order.tasks.send_monthly_reports",

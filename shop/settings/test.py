@@ -14,3 +14,7 @@ STORAGES = {  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 # Static files are not collected for the tests; WhiteNoise would warn on every request.
 MIDDLEWARE = [entry for entry in MIDDLEWARE if not entry.startswith("whitenoise.")]  # noqa: F405
+
+# A test's transaction never commits: changes reach the search engines at once, inside it
+# (tests/unit/search/test_indexing.py turns the production behaviour back on).
+SEARCH_INDEX_AFTER_COMMIT = False
