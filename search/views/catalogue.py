@@ -2,50 +2,60 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import ListView
+from django.views.generic import TemplateView
 
 from catalog.models import Category
-from search.catalogue import filter_products
 from search.forms import CatalogueFilterForm
+from search.listing import facet_choices, loosening_links, mark_where_to_see, search_page
 
 
-class FilteredProductListView(ListView):
-    """A page of certified products for sale, narrowed by the filter form."""
+class FilteredProductListView(TemplateView):
+    """A page of certified products for sale from the search engine, narrowed by the filter form."""
 
-    context_object_name = "products"
-    paginate_by = settings.OSCAR_PRODUCTS_PER_PAGE
+    per_page = settings.OSCAR_PRODUCTS_PER_PAGE
     category = None
 
     def get_form(self):
-        return CatalogueFilterForm(self.request.GET or None)
-
-    def get_queryset(self):
-        self.form = self.get_form()
-        if self.form.is_bound and not self.form.is_valid():
+        form = CatalogueFilterForm(self.request.GET or {})
+        if not form.is_valid():
             # Unknown filter values are dropped, never an error page.
-            self.form = CatalogueFilterForm({k: v for k, v in self.form.cleaned_data.items() if v})
-            self.form.is_valid()
-        elif not self.form.is_bound:
-            self.form = CatalogueFilterForm({})
-            self.form.is_valid()
-        return filter_products(self.form, category=self.category)
+            form = CatalogueFilterForm({key: value for key, value in form.cleaned_data.items() if value})
+            form.is_valid()
+        return form
 
     def get(self, request, *args, **kwargs):
+        self.form = self.get_form()
         try:
-            return super().get(request, *args, **kwargs)
-        except Http404:
+            self.page, self.results, self.products = search_page(
+                self.form, page_number=request.GET.get("page"), per_page=self.per_page, category=self.category
+            )
+        except InvalidPage:
             messages.error(request, _("The given page number was invalid."))
-            return redirect(request.path)
+            query = request.GET.copy()
+            query.pop("page", None)
+            return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.form
         query = self.request.GET.copy()
         query.pop("page", None)
-        context["filter_querystring"] = query.urlencode()
+        facets = facet_choices(self.results)
+        context.update(
+            filter_form=self.form,
+            filter_querystring=query.urlencode(),
+            products=mark_where_to_see(self.products),
+            page_obj=self.page,
+            paginator=self.page.paginator,
+            is_paginated=self.page.paginator.num_pages > 1,
+            facets=facets,
+            loosening_links=loosening_links(self.request.GET, facets) if not self.results.total else [],
+            search_results=self.results,
+        )
         return context
 
 

@@ -1,0 +1,184 @@
+"""A page of products from the search engine, ready for the catalogue, category and search pages.
+
+The engine answers ids, a total and the facets' counts; this turns them into the products of the
+page (with what a product card needs), a Django page that the pagination partial understands,
+the facets with their labels, and, for each product of the page, where a buyer can see it in
+person: how many open sales points hold it, and its producer's booth at the next fair.
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from catalog.groups import ProductGroup
+from catalog.models import Product
+from search.engines import search_engine
+from search.engines.base import FACETS, PRICE_BANDS
+from search.forms import star_choices
+from shop.outlets.models import Booth, Fair, SalesPoint
+from shop.partner.models import Partner
+from shop.partner.places import province_name
+
+FACET_LABELS = {
+    "stars": _("Stars"),
+    "group": _("Product group"),
+    "province": _("Province"),
+    "producer_kind": _("Type of producer"),
+    "price": _("Price"),
+    "at_sales_point": _("See it in person"),
+    "at_fair": _("At a fair"),
+}
+
+
+@dataclass(frozen=True)
+class FacetValueChoice:
+    value: object
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class FacetChoices:
+    name: str  # also the name of its field in search.forms.CatalogueFilterForm
+    label: str
+    values: tuple
+    # A yes/no facet is one checkbox (value "on"), the others a checkbox per value.
+    single: bool = False
+
+
+class ResultList:
+    """What Django's Paginator pages through: the engine's total, and the page it was asked for."""
+
+    def __init__(self, total, offset, products):
+        self.total, self.offset, self.products = total, offset, products
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice) and index.start == self.offset:
+            return self.products
+        raise IndexError("only the page the engine answered can be read")
+
+
+def search_page(form, *, page_number, per_page, category=None):
+    """(Django page, ProductResults, products of the page) for a valid CatalogueFilterForm.
+
+    Raises django.core.paginator.InvalidPage for a page number out of range.
+    """
+    try:
+        number = int(page_number or 1)
+    except (TypeError, ValueError) as error:
+        raise InvalidPage(str(error)) from error
+    if number < 1:
+        raise InvalidPage("page numbers start at 1")
+    query = form.product_query(page=number, per_page=per_page, category=category)
+    results = search_engine().search_products(query)
+    products = products_in_order(results.product_ids)
+    paginator = Paginator(ResultList(results.total, (number - 1) * per_page, products), per_page)
+    if results.total and number > paginator.num_pages:
+        raise InvalidPage("that page is past the last one")
+    page = paginator.page(number) if results.total else paginator.page(1)
+    return page, results, products
+
+
+def products_in_order(product_ids):
+    """The products of these ids, in this order, with what a product card needs (those no longer
+    for sale, which the index may not know yet, left out)."""
+    found = Product.objects.for_listing().in_bulk(product_ids)
+    return [found[product_id] for product_id in product_ids if product_id in found]
+
+
+def facet_choices(results):
+    """The facets of ``results`` with their labels, in the order of FACETS, empty ones left out."""
+    labels = _value_labels()
+    choices = []
+    for facet in FACETS:
+        values = results.facets.get(facet, ())
+        if not values:
+            continue
+        single = facet in ("at_sales_point", "at_fair")
+        choices.append(
+            FacetChoices(
+                name=facet,
+                label=FACET_LABELS[facet],
+                single=single,
+                values=tuple(
+                    FacetValueChoice(
+                        value="on" if single else count.value,
+                        label=labels[facet](count.value),
+                        count=count.count,
+                        selected=count.selected,
+                    )
+                    for count in values
+                ),
+            )
+        )
+    return choices
+
+
+def _value_labels():
+    stars = dict(star_choices())
+    groups = dict(ProductGroup.choices)
+    kinds = dict(Partner.ProducerKind.choices)
+    prices = {key: label for key, label, _low, _high in PRICE_BANDS}
+    return {
+        "stars": lambda value: stars.get(value, value),
+        "group": lambda value: groups.get(value, value),
+        "province": lambda value: province_name(value) or value,
+        "producer_kind": lambda value: kinds.get(value, value),
+        "price": lambda value: prices.get(value, value),
+        "at_sales_point": lambda value: _("Available at a sales point"),
+        "at_fair": lambda value: _("At an upcoming fair"),
+    }
+
+
+def mark_where_to_see(products, day=None):
+    """Give each product of a page its ``seen_in_person``: {"sales_points": how many open sales points
+    hold it, "booth": its producer's booth at the next fair not yet over, or None}. Two queries."""
+    from shop.partner.models import StockRecord
+
+    product_ids = [product.pk for product in products]
+    held = dict(
+        StockRecord.objects.filter(
+            product_id__in=product_ids,
+            partner__sales_point__status=SalesPoint.Status.OPERATING,
+            num_in_stock__gt=0,
+        )
+        .values("product_id")
+        .annotate(sales_points=Count("partner", distinct=True))
+        .values_list("product_id", "sales_points")
+    )
+    producer_ids = {product.producer_id for product in products if product.producer_id}
+    next_booth = {}
+    booths = (
+        Booth.objects.filter(producer_id__in=producer_ids, fair__in=Fair.objects.upcoming(day))
+        .select_related("fair")
+        .order_by("fair__starts_on", "fair__name", "number")
+    )
+    for booth in booths:
+        next_booth.setdefault(booth.producer_id, booth)
+    for product in products:
+        product.seen_in_person = {"sales_points": held.get(product.pk, 0), "booth": next_booth.get(product.producer_id)}
+    return products
+
+
+def loosening_links(params, facets):
+    """(label, query string) for each selected facet value: the same search without that value, the
+    page reset. Offered when nothing matched, so that the buyer can loosen one filter at a time."""
+    links = []
+    for facet in facets:
+        for choice in facet.values:
+            if not choice.selected:
+                continue
+            query = params.copy()
+            query.pop("page", None)
+            query.setlist(facet.name, [value for value in query.getlist(facet.name) if value != str(choice.value)])
+            links.append((f"{facet.label}: {choice.label}", query.urlencode()))
+    return links
