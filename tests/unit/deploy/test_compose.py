@@ -57,6 +57,7 @@ def test_commands(services):
     assert command_of(services["beat"]).startswith("celery -A shop beat")
     assert "migrate --noinput" in command_of(services["release"])
     assert "collectstatic --noinput" in command_of(services["release"])
+    assert "search_index --repair" in command_of(services["release"])
 
 
 def test_app_services_run_the_production_settings_against_the_compose_services(services):
