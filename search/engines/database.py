@@ -498,18 +498,26 @@ class DatabaseEngine(SearchEngine):
         )
         records = [record for record in product_records(product_ids) if record.searchable]
         indexed = {record.product_id for record in records}
+        entries = [entry_of(record) for record in records]
         with transaction.atomic():
+            # The vocabulary is computed again only when words come or go: a change of price, stock
+            # or sales points (most changes) leaves it as it is.
+            documents_before = dict(
+                ProductSearchEntry.objects.filter(product_id__in=product_ids).values_list("product_id", "document")
+            )
+            words_changed = documents_before != {entry.product_id: entry.document for entry in entries}
             ProductSearchEntry.objects.filter(product_id__in=product_ids - indexed).delete()
             # Upserted, not deleted and inserted: two updates of one product at once cannot collide.
             ProductSearchEntry.objects.bulk_create(
-                [entry_of(record) for record in records],
+                entries,
                 update_conflicts=True,
                 unique_fields=["product"],
                 update_fields=ENTRY_FIELDS,
             )
             ProductSearchCategory.objects.filter(entry_id__in=indexed).delete()
             self._write_categories(records)
-            forget_vocabulary()
+            if words_changed:
+                forget_vocabulary()
 
     def rebuild(self, progress=None) -> int:
         all_ids = list(records_queryset().order_by("pk").values_list("pk", flat=True))

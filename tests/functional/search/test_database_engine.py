@@ -162,6 +162,27 @@ def test_the_vocabulary_follows_the_entries(engine):
     assert found(engine, text="tuongg nam dan") == [sauce.pk]
 
 
+def test_a_change_of_price_or_stock_keeps_the_vocabulary_a_change_of_words_does_not(engine):
+    from django.core.cache import cache
+
+    from search.engines.database import VOCABULARY_KEY
+
+    honey = indexed(engine, certified_product(title="Mật ong rừng"))[0]
+    vocabulary()
+    token = cache.get(VOCABULARY_KEY)
+    assert token is not None
+
+    honey.stockrecords.update(price=199_000, num_in_stock=3)
+    engine.update_products([honey.pk])
+    assert cache.get(VOCABULARY_KEY) == token
+
+    honey.title = "Mật ong hoa nhãn"
+    honey.save()
+    engine.update_products([honey.pk])
+    assert cache.get(VOCABULARY_KEY) is None
+    assert "nhan" in vocabulary()
+
+
 # --- visibility ----------------------------------------------------------------------------------
 def test_a_certificate_that_ended_yesterday_is_not_found_today_but_is_on_a_day_it_was_valid(engine):
     lapsed = certified_product(title="Mật ong bạc hà")
