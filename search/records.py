@@ -61,6 +61,17 @@ class ProductRecord:
         return any(ends_on >= day for _fair, ends_on in self.fairs)
 
 
+def with_parents(product_ids):
+    """These product ids as a set, with the parent of each variant among them: a variant is searched
+    as its parent, so its change (price, stock) updates the parent's record."""
+    product_ids = {int(product_id) for product_id in product_ids}
+    if product_ids:
+        product_ids |= set(
+            Product.objects.filter(pk__in=product_ids, parent__isnull=False).values_list("parent_id", flat=True)
+        )
+    return product_ids
+
+
 def records_queryset():
     """Products with what their records need, fetched in a few queries whatever their number."""
     return (

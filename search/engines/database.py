@@ -42,7 +42,7 @@ from search.engines.base import (
     Suggestion,
 )
 from search.models import ProductSearchCategory, ProductSearchEntry
-from search.records import product_records, records_queryset
+from search.records import product_records, records_queryset, with_parents
 from search.text import fold, folded_synonym_sets, words
 from shop.partner.places import province_name
 
@@ -487,15 +487,9 @@ class DatabaseEngine(SearchEngine):
 
     # --- indexing ---
     def update_products(self, product_ids) -> None:
-        from catalog.models import Product
-
-        product_ids = {int(pk) for pk in product_ids}
+        product_ids = with_parents(product_ids)
         if not product_ids:
             return
-        # A variant is searched as its parent: its change (price, stock) updates the parent's entry.
-        product_ids |= set(
-            Product.objects.filter(pk__in=product_ids, parent__isnull=False).values_list("parent_id", flat=True)
-        )
         records = [record for record in product_records(product_ids) if record.searchable]
         indexed = {record.product_id for record in records}
         entries = [entry_of(record) for record in records]

@@ -28,7 +28,7 @@ from search.engines.base import (
     SearchEngine,
     Suggestion,
 )
-from search.records import product_records, records_queryset
+from search.records import product_records, records_queryset, with_parents
 from search.text import fold, folded_synonym_sets, words
 
 # Title highest, then the producer, then places and groups, then the description.
@@ -389,13 +389,9 @@ class ElasticsearchEngine(SearchEngine):
         return name
 
     def update_products(self, product_ids) -> None:
-        product_ids = {int(product_id) for product_id in product_ids}
+        product_ids = with_parents(product_ids)
         if not product_ids:
             return
-        # A variant is searched as its parent: its change (price, stock) updates the parent's document.
-        product_ids |= set(
-            Product.objects.filter(pk__in=product_ids, parent__isnull=False).values_list("parent_id", flat=True)
-        )
         self.ensure_index()
         # The alias's index, and an index a rebuild is filling meanwhile, so that the rebuilt index
         # does not miss a change made while it is built.
