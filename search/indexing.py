@@ -58,9 +58,7 @@ def _certificate_saved(sender, instance, **kwargs):
 
 
 def _stockrecord_saved(sender, instance, **kwargs):
-    Product = get_model("catalogue", "Product")
-    parent_id = Product.objects.filter(pk=instance.product_id).values_list("parent_id", flat=True).first()
-    products_changed([parent_id or instance.product_id])
+    products_changed([instance.product_id])  # a variant's: the engines update its parent (records.with_parents)
 
 
 def _partner_saved(sender, instance, **kwargs):

@@ -12,24 +12,13 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from catalog.groups import ProductGroup
 from catalog.models import Product
 from search.engines import search_engine
-from search.engines.base import FACETS, PRICE_BANDS
-from search.forms import star_choices
+from search.engines.base import FACETS
 from shop.outlets.models import Booth, Fair, SalesPoint
-from shop.partner.models import Partner
-from shop.partner.places import province_name
 
-FACET_LABELS = {
-    "stars": _("Stars"),
-    "group": _("Product group"),
-    "province": _("Province"),
-    "producer_kind": _("Type of producer"),
-    "price": _("Price"),
-    "at_sales_point": _("See it in person"),
-    "at_fair": _("At a fair"),
-}
+# The yes/no facets: one checkbox (value "on", labelled as its form field) under a heading of its own.
+YES_NO_FACETS = {"at_sales_point": _("See it in person"), "at_fair": _("At a fair")}
 
 
 @dataclass(frozen=True)
@@ -45,8 +34,6 @@ class FacetChoices:
     name: str  # also the name of its field in search.forms.CatalogueFilterForm
     label: str
     values: tuple
-    # A yes/no facet is one checkbox (value "on"), the others a checkbox per value.
-    single: bool = False
 
 
 class ResultList:
@@ -95,48 +82,31 @@ def products_in_order(product_ids):
     return [found[product_id] for product_id in product_ids if product_id in found]
 
 
-def facet_choices(results):
-    """The facets of ``results`` with their labels, in the order of FACETS, empty ones left out."""
-    labels = _value_labels()
+def facet_choices(results, form):
+    """The facets of ``results``, in the order of FACETS, empty ones left out, labelled as the fields
+    and choices of ``form`` (search.forms.CatalogueFilterForm) are."""
     choices = []
     for facet in FACETS:
         values = results.facets.get(facet, ())
         if not values:
             continue
-        single = facet in ("at_sales_point", "at_fair")
+        field = form.fields[facet]
+        if facet in YES_NO_FACETS:
+            label, values = YES_NO_FACETS[facet], [(count, "on", field.label) for count in values]
+        else:
+            names = dict(field.choices)
+            label, values = field.label, [(count, count.value, names.get(count.value, count.value)) for count in values]
         choices.append(
             FacetChoices(
                 name=facet,
-                label=FACET_LABELS[facet],
-                single=single,
+                label=label,
                 values=tuple(
-                    FacetValueChoice(
-                        value="on" if single else count.value,
-                        label=labels[facet](count.value),
-                        count=count.count,
-                        selected=count.selected,
-                    )
-                    for count in values
+                    FacetValueChoice(value=value, label=value_label, count=count.count, selected=count.selected)
+                    for count, value, value_label in values
                 ),
             )
         )
     return choices
-
-
-def _value_labels():
-    stars = dict(star_choices())
-    groups = dict(ProductGroup.choices)
-    kinds = dict(Partner.ProducerKind.choices)
-    prices = {key: label for key, label, _low, _high in PRICE_BANDS}
-    return {
-        "stars": lambda value: stars.get(value, value),
-        "group": lambda value: groups.get(value, value),
-        "province": lambda value: province_name(value) or value,
-        "producer_kind": lambda value: kinds.get(value, value),
-        "price": lambda value: prices.get(value, value),
-        "at_sales_point": lambda value: _("Available at a sales point"),
-        "at_fair": lambda value: _("At an upcoming fair"),
-    }
 
 
 def mark_where_to_see(products, day=None):

@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import today
@@ -86,6 +87,31 @@ class Suggestion:
     kind: str  # "product", "producer", "province"
     text: str
     url: str
+
+
+def product_suggestions(product_ids):
+    """Suggestions of these products, in this order (ids no longer in the database left out)."""
+    from catalog.models import Product
+
+    found = Product.objects.in_bulk(product_ids)
+    return [
+        Suggestion("product", found[pk].get_title(), found[pk].get_absolute_url()) for pk in product_ids if pk in found
+    ]
+
+
+def producer_suggestion(name, code):
+    return Suggestion("producer", name, reverse("partner:producer-detail", kwargs={"code": code}))
+
+
+def province_suggestion(name, code):
+    return Suggestion("province", name, f"{reverse('catalogue:index')}?province={int(code)}")
+
+
+def mixed_suggestions(products, others, limit):
+    """Products first, then producers and provinces: the products fill at least half of the list
+    when there are enough of them, and whatever the others leave."""
+    shown = max(limit - len(others), min(len(products), limit - limit // 2))
+    return (products[:shown] + others)[:limit]
 
 
 class SearchEngine(ABC):

@@ -27,7 +27,6 @@ from operator import and_, or_
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import BooleanField, Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
-from django.urls import reverse
 from django.utils import translation
 
 from catalog.groups import SUBGROUPS, ProductGroup
@@ -40,6 +39,10 @@ from search.engines.base import (
     ProductResults,
     SearchEngine,
     Suggestion,
+    mixed_suggestions,
+    producer_suggestion,
+    product_suggestions,
+    province_suggestion,
 )
 from search.models import ProductSearchCategory, ProductSearchEntry
 from search.records import product_records, records_queryset, with_parents
@@ -432,7 +435,7 @@ class DatabaseEngine(SearchEngine):
 
     # --- as the buyer types ---
     def suggest(self, text: str, *, day: datetime.date | None = None, limit: int = 8) -> list[Suggestion]:
-        from catalog.models import Product, today
+        from catalog.models import today
 
         typed = words(text)
         if not typed or limit <= 0:
@@ -454,23 +457,13 @@ class DatabaseEngine(SearchEngine):
             .order_by("-starts", "-stars", "title", "product_id")
             .values_list("product_id", flat=True)[:limit]
         )
-        products = Product.objects.in_bulk(product_ids)
-        product_suggestions = [
-            Suggestion("product", products[pk].get_title(), products[pk].get_absolute_url())
-            for pk in product_ids
-            if pk in products
-        ]
         producers = (
             entries.filter(starts_words("producer"))
             .values_list("product__producer__name", "product__producer__code")
             .annotate(products=Count("pk"))
             .order_by("-products", "product__producer__code")[:limit]
         )
-        producer_suggestions = [
-            Suggestion("producer", name, reverse("partner:producer-detail", kwargs={"code": code}))
-            for name, code, _count in producers
-            if code
-        ]
+        producer_suggestions = [producer_suggestion(name, code) for name, code, _count in producers if code]
         province_suggestions = []
         province_codes = (
             entries.exclude(province_code__isnull=True).values_list("province_code", flat=True).order_by().distinct()
@@ -479,11 +472,8 @@ class DatabaseEngine(SearchEngine):
             name = province_name(code)
             folded = padded(name)
             if name and all(f" {word}" in folded for word in typed):
-                url = reverse("catalogue:index") + f"?province={code}"
-                province_suggestions.append(Suggestion("province", name, url))
-        others = producer_suggestions + province_suggestions
-        products_shown = max(limit - len(others), min(len(product_suggestions), limit - limit // 2))
-        return (product_suggestions[:products_shown] + others)[:limit]
+                province_suggestions.append(province_suggestion(name, code))
+        return mixed_suggestions(product_suggestions(product_ids), producer_suggestions + province_suggestions, limit)
 
     # --- indexing ---
     def update_products(self, product_ids) -> None:

@@ -12,12 +12,11 @@ from dataclasses import replace
 from datetime import date
 
 from django.conf import settings
-from django.urls import reverse
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Q, Search
 
 from catalog.groups import ProductGroup
-from catalog.models import Product, today
+from catalog.models import today
 from search.documents import ProductDocument, alias_name, new_index_name, products_index
 from search.engines.base import (
     FACETS,
@@ -27,6 +26,10 @@ from search.engines.base import (
     ProductResults,
     SearchEngine,
     Suggestion,
+    mixed_suggestions,
+    producer_suggestion,
+    product_suggestions,
+    province_suggestion,
 )
 from search.records import product_records, records_queryset, with_parents
 from search.text import fold, folded_synonym_sets, words
@@ -345,26 +348,18 @@ class ElasticsearchEngine(SearchEngine):
         }
         response = self.client.search(index=self.alias, body=body)
 
-        others = []
-        for bucket in response["aggregations"]["producers"]["codes"]["buckets"]:
-            if bucket["names"]["buckets"]:
-                url = reverse("partner:producer-detail", kwargs={"code": bucket["key"]})
-                others.append(Suggestion(kind="producer", text=bucket["names"]["buckets"][0]["key"], url=url))
-        catalogue = reverse("catalogue:index")
-        for bucket in response["aggregations"]["provinces"]["codes"]["buckets"]:
-            if bucket["names"]["buckets"]:
-                url = f"{catalogue}?province={int(bucket['key'])}"
-                others.append(Suggestion(kind="province", text=bucket["names"]["buckets"][0]["key"], url=url))
-
-        product_ids = [int(hit["_id"]) for hit in response["hits"]["hits"]]
-        found = Product.objects.in_bulk(product_ids)
-        products = [
-            Suggestion(kind="product", text=found[pk].get_title(), url=found[pk].get_absolute_url())
-            for pk in product_ids
-            if pk in found
+        others = [
+            producer_suggestion(bucket["names"]["buckets"][0]["key"], bucket["key"])
+            for bucket in response["aggregations"]["producers"]["codes"]["buckets"]
+            if bucket["names"]["buckets"]
         ]
-        shown = max(limit - len(others), min(len(products), limit - limit // 2))
-        return (products[:shown] + others)[:limit]
+        others += [
+            province_suggestion(bucket["names"]["buckets"][0]["key"], bucket["key"])
+            for bucket in response["aggregations"]["provinces"]["codes"]["buckets"]
+            if bucket["names"]["buckets"]
+        ]
+        products = product_suggestions([int(hit["_id"]) for hit in response["hits"]["hits"]])
+        return mixed_suggestions(products, others, limit)
 
     # --- indexing --------------------------------------------------------------------------
     def _indices_of_alias(self):

@@ -44,7 +44,7 @@ class FilteredProductListView(TemplateView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
-        facets = facet_choices(self.results)
+        facets = facet_choices(self.results, self.form)
         context.update(
             filter_form=self.form,
             filter_querystring=query.urlencode(),
