@@ -1,5 +1,5 @@
-"""The Elasticsearch the search tests run against: a real one when ELASTICSEARCH_URL is set in the
-environment, else a clone of the osmem-server of the osmem pytest plugin (one per test).
+"""The search engines the tests run against. Elasticsearch is a real one when ELASTICSEARCH_URL is
+set in the environment, else a clone of the osmem-server of the osmem pytest plugin (one per test).
 
 osmem answers 406 to the media types the Elasticsearch 8 client sends
 (``application/vnd.elasticsearch+json; compatible-with=8``, and its ``+x-ndjson`` twin for bulk
@@ -68,3 +68,13 @@ def es_engine(elasticsearch_target, index_prefix):
     names = list(engine.client.indices.get(index=f"{index_prefix}-products-*", allow_no_indices=True))
     if names:
         engine.client.indices.delete(index=",".join(names), ignore_unavailable=True)
+
+
+@pytest.fixture(params=["database", "elasticsearch"])
+def engine(request):
+    """Each engine in turn, for the contract suite: what one engine must do, the other does too."""
+    if request.param == "database":
+        from search.engines.database import DatabaseEngine
+
+        return DatabaseEngine()
+    return request.getfixturevalue("es_engine")
