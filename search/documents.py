@@ -9,7 +9,8 @@ Facets count keyword, integer and boolean fields.
 
 Each index is named ``{ELASTICSEARCH_INDEX_PREFIX}-products-<timestamp>`` and is searched
 through the alias ``{ELASTICSEARCH_INDEX_PREFIX}-products``: a rebuild fills a new index, then
-moves the alias to it in one step.
+moves the alias to it in one step. Sales points and fairs (search.place_records) have an index of
+their own, with the same analyzers, behind the alias ``{ELASTICSEARCH_INDEX_PREFIX}-places``.
 """
 
 from datetime import UTC, datetime
@@ -153,19 +154,69 @@ class ProductDocument(Document):
         )
 
 
+class PlaceDocument(Document):
+    """One PlaceRecord as indexed; its _id is ``{kind}-{id}`` (place_id)."""
+
+    kind = Keyword()
+    place_id = Integer()
+    name = searched_text()
+    name_sort = Keyword()
+    places = searched_text()
+    other = searched_text()
+    products = searched_text()
+    starts_on = Date()
+    ends_on = Date()
+    fingerprint = Keyword(index=False)
+
+    @classmethod
+    def from_record(cls, record):
+        return cls(
+            meta={"id": place_document_id(record.key)},
+            kind=record.kind,
+            place_id=record.place_id,
+            name=record.name,
+            name_sort=record.name_sort,
+            places=record.places,
+            other=record.other,
+            products=record.products,
+            starts_on=record.starts_on,
+            ends_on=record.ends_on,
+            fingerprint=record.fingerprint,
+        )
+
+
+def place_document_id(key):
+    kind, place_id = key
+    return f"{kind}-{place_id}"
+
+
 def alias_name():
-    """The alias every search reads: ``{prefix}-products``."""
+    """The alias every search of products reads: ``{prefix}-products``."""
     return f"{settings.ELASTICSEARCH_INDEX_PREFIX}-products"
 
 
-def new_index_name():
-    """A fresh index name: ``{prefix}-products-<UTC timestamp to the microsecond>``."""
-    return f"{alias_name()}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
+def places_alias_name():
+    """The alias every search of places reads: ``{prefix}-places``."""
+    return f"{settings.ELASTICSEARCH_INDEX_PREFIX}-places"
+
+
+def new_index_name(alias=None):
+    """A fresh index name behind ``alias`` (the products' by default): ``{alias}-<UTC timestamp to the microsecond>``."""
+    return f"{alias or alias_name()}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
+
+
+def _index(name, document):
+    index = Index(name)
+    index.settings(number_of_shards=1, number_of_replicas=0, max_ngram_diff=MAX_PREFIX)
+    index.document(document)
+    return index
 
 
 def products_index(name):
     """The index ``name`` with the products' settings, analyzers and mapping."""
-    index = Index(name)
-    index.settings(number_of_shards=1, number_of_replicas=0, max_ngram_diff=MAX_PREFIX)
-    index.document(ProductDocument)
-    return index
+    return _index(name, ProductDocument)
+
+
+def places_index(name):
+    """The index ``name`` with the places' settings, analyzers and mapping."""
+    return _index(name, PlaceDocument)

@@ -68,3 +68,31 @@ class ProductSearchCategory(models.Model):
 
     def __str__(self):
         return f"{self.entry_id}: {self.category_id}"
+
+
+class PlaceSearchEntry(models.Model):
+    """One searchable sales point or fair (search.place_records.PlaceRecord), folded as ProductSearchEntry is."""
+
+    kind = models.CharField(_("kind"), max_length=16)  # search.place_records.PLACE_KINDS
+    place_id = models.PositiveIntegerField(_("sales point or fair"))
+    # Folded text, " word word ... " (a space at each end).
+    name = models.TextField(_("name (folded)"))
+    places = models.TextField(_("places (folded)"))
+    other = models.TextField(_("other text (folded)"))
+    products = models.TextField(_("products (folded)"))
+    # All four, separated by " | ": a word is looked for in one LIKE, the columns above only rank.
+    document = models.TextField(_("all the text (folded)"))
+    name_sort = models.CharField(_("name (sort)"), max_length=255)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    # A fair's last day: found on day d when ends_on >= d (checked at query time); none for a sales point.
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=16)
+
+    class Meta:
+        verbose_name = _("place search entry")
+        verbose_name_plural = _("place search entries")
+        constraints = [models.UniqueConstraint(fields=["kind", "place_id"], name="search_place_entry_once")]
+        indexes = [models.Index(fields=["kind", "ends_on"], name="search_place_entry_visible")]
+
+    def __str__(self):
+        return self.name.strip()

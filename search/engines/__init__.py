@@ -62,25 +62,36 @@ class FallingBack(SearchEngine):
         self.primary, self.fallback = primary, fallback
         self.name = primary.name
 
-    def search_products(self, query):
+    def _answer(self, method, *args, **kwargs):
+        """The primary's answer to ``method``, else the fallback's (and whether it fell back)."""
         try:
-            return self.primary.search_products(query)
+            return getattr(self.primary, method)(*args, **kwargs), False
         except unavailable_errors() as error:
-            logger.warning("Elasticsearch did not answer (%s); the database engine answers", error)
-            return replace(self.fallback.search_products(query), fell_back=True)
+            logger.warning("Elasticsearch did not answer (%s); the database engine answers %s", error, method)
+            return getattr(self.fallback, method)(*args, **kwargs), True
+
+    def search_products(self, query):
+        results, fell_back = self._answer("search_products", query)
+        return replace(results, fell_back=True) if fell_back else results
+
+    def search_places(self, query):
+        results, fell_back = self._answer("search_places", query)
+        return replace(results, fell_back=True) if fell_back else results
 
     def suggest(self, text, *, day=None, limit=8):
-        try:
-            return self.primary.suggest(text, day=day, limit=limit)
-        except unavailable_errors() as error:
-            logger.warning("Elasticsearch did not answer (%s); the database engine suggests", error)
-            return self.fallback.suggest(text, day=day, limit=limit)
+        return self._answer("suggest", text, day=day, limit=limit)[0]
 
     def update_products(self, product_ids):
         self.primary.update_products(product_ids)
+
+    def update_places(self, keys):
+        self.primary.update_places(keys)
 
     def rebuild(self, progress=None):
         return self.primary.rebuild(progress)
 
     def indexed_fingerprints(self):
         return self.primary.indexed_fingerprints()
+
+    def indexed_place_fingerprints(self):
+        return self.primary.indexed_place_fingerprints()

@@ -81,6 +81,30 @@ class ProductResults:
 
 
 @dataclass(frozen=True)
+class PlaceQuery:
+    """The buyer's words on a tab of places: sales points or fairs (search.place_records.PLACE_KINDS).
+
+    Text matches as for products (folded, every word in some field, synonyms, a typo); no text
+    gives every place of the kind found on ``day``: sales points by name, fairs by first day."""
+
+    text: str = ""
+    kind: str = "sales_point"
+    page: int = 1
+    per_page: int = 20
+    day: date = field(default_factory=today)
+
+
+@dataclass(frozen=True)
+class PlaceResults:
+    kind: str
+    ids: tuple[int, ...]  # this page's, in order
+    total: int
+    totals: dict  # kind -> how many places of that kind match the same text on the same day (the tabs)
+    engine: str = ""
+    fell_back: bool = False  # Elasticsearch did not answer: these come from the database engine
+
+
+@dataclass(frozen=True)
 class Suggestion:
     """One suggestion as the buyer types: a product, a producer or a province."""
 
@@ -134,9 +158,22 @@ class SearchEngine(ABC):
 
     @abstractmethod
     def rebuild(self, progress=None) -> int:
-        """Index every product afresh, without the search going down meanwhile; returns how many are
-        indexed. ``progress(done, total)`` is called as it goes."""
+        """Index every product and every place afresh, without the search going down meanwhile;
+        returns how many products are indexed. ``progress(done, total)`` is called as the products go."""
 
     @abstractmethod
     def indexed_fingerprints(self) -> dict[int, str]:
         """{product id: ProductRecord.fingerprint} of what is indexed now, for the drift repair."""
+
+    @abstractmethod
+    def search_places(self, query: PlaceQuery) -> PlaceResults:
+        """The page of places of ``query.kind`` found on ``query.day`` that match, with each kind's total."""
+
+    @abstractmethod
+    def update_places(self, keys) -> None:
+        """Bring these places ((kind, id) pairs) up to date: indexed from their current PlaceRecord
+        when they are searchable, removed when they are not or no longer exist. Safe to run again."""
+
+    @abstractmethod
+    def indexed_place_fingerprints(self) -> dict[tuple[str, int], str]:
+        """{(kind, id): PlaceRecord.fingerprint} of what is indexed now, for the drift repair."""

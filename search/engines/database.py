@@ -16,13 +16,16 @@ search.models.ProductSearchEntry:
   which each facet is counted with the text, the categories and every other facet applied, not its
   own (and the total with all of them).
 - Visibility: only searchable rows with valid_from <= day <= valid_until, checked in each query.
+
+Sales points and fairs are searched the same way on the rows of search.models.PlaceSearchEntry
+(name, places, other text, products text, ranked in that order), with a vocabulary of their own.
 """
 
 import datetime
 import functools
 import uuid
 from functools import reduce
-from operator import and_, or_
+from operator import add, and_, or_
 
 from django.core.cache import cache
 from django.db import transaction
@@ -35,6 +38,8 @@ from search.engines.base import (
     PRICE_BAND_KEYS,
     PRICE_BANDS,
     FacetCount,
+    PlaceQuery,
+    PlaceResults,
     ProductQuery,
     ProductResults,
     SearchEngine,
@@ -44,7 +49,8 @@ from search.engines.base import (
     product_suggestions,
     province_suggestion,
 )
-from search.models import ProductSearchCategory, ProductSearchEntry
+from search.models import PlaceSearchEntry, ProductSearchCategory, ProductSearchEntry
+from search.place_records import FAIR, PLACE_KINDS, PLACE_ORDER, SALES_POINT, all_place_keys, place_keys, place_records
 from search.records import product_records, records_queryset, with_parents
 from search.text import fold, folded_synonym_sets, words
 from shop.partner.places import province_name
@@ -55,6 +61,7 @@ TYPO_MIN_LENGTH = 4
 SUGGESTION_MAX_DISTANCE = 2
 REBUILD_CHUNK = 500
 VOCABULARY_KEY = "search:database:vocabulary"
+PLACE_VOCABULARY_KEY = "search:database:place-vocabulary"
 VOCABULARY_TIMEOUT = 60 * 60 * 6
 
 # The score of a query word by the best column it matches; a product's score adds its words' scores and its stars.
@@ -63,6 +70,20 @@ TITLE_SCORE = 10
 PRODUCER_SCORE = 6
 PLACES_GROUP_SCORE = 4
 DESCRIPTION_SCORE = 1
+# (columns, score) from the best to the least; a word as typed in the first column scores TITLE_WORD_SCORE.
+PRODUCT_SCORES = (
+    (("title",), TITLE_SCORE),
+    (("producer",), PRODUCER_SCORE),
+    (("places", "group_labels"), PLACES_GROUP_SCORE),
+    (("description",), DESCRIPTION_SCORE),
+)
+# A place's name highest, then its places, then its other text, then what can be found there.
+PLACE_SCORES = (
+    (("name",), TITLE_SCORE),
+    (("places",), PRODUCER_SCORE),
+    (("other",), PLACES_GROUP_SCORE),
+    (("products",), DESCRIPTION_SCORE),
+)
 
 
 def padded(text):
@@ -155,35 +176,37 @@ class Vocabulary:
         return best[2] if best else None
 
 
-_vocabularies = {}  # token -> Vocabulary, in this process
+_vocabularies = {}  # cache key -> (token, Vocabulary), in this process
+VOCABULARY_KEYS = {ProductSearchEntry: VOCABULARY_KEY, PlaceSearchEntry: PLACE_VOCABULARY_KEY}
 
 
-def vocabulary():
-    """The Vocabulary of the indexed products. Its words are kept in the Django cache under a token
-    (the token is forgotten whenever the entries change); each process builds the neighbourhood once
-    per token, so a search reads only the token from the cache."""
-    token = cache.get(VOCABULARY_KEY)
-    if token is not None and token in _vocabularies:
-        return _vocabularies[token]
-    frequencies = cache.get(f"{VOCABULARY_KEY}:{token}") if token is not None else None
+def vocabulary(entries=ProductSearchEntry):
+    """The Vocabulary of the indexed products (or places: ``entries`` PlaceSearchEntry). Its words
+    are kept in the Django cache under a token (the token is forgotten whenever the entries change);
+    each process builds the neighbourhood once per token, so a search reads only the token from the cache."""
+    key = VOCABULARY_KEYS[entries]
+    token = cache.get(key)
+    if token is not None and _vocabularies.get(key, (None,))[0] == token:
+        return _vocabularies[key][1]
+    frequencies = cache.get(f"{key}:{token}") if token is not None else None
     if frequencies is None:
         frequencies = {}
-        for document in ProductSearchEntry.objects.values_list("document", flat=True).iterator(chunk_size=2000):
+        for document in entries.objects.values_list("document", flat=True).iterator(chunk_size=2000):
             for word in set(document.split()) - {"|"}:
                 frequencies[word] = frequencies.get(word, 0) + 1
         token = uuid.uuid4().hex
-        cache.set(f"{VOCABULARY_KEY}:{token}", frequencies, VOCABULARY_TIMEOUT)
-        cache.set(VOCABULARY_KEY, token, VOCABULARY_TIMEOUT)
-    _vocabularies.clear()
-    _vocabularies[token] = Vocabulary(frequencies)
-    return _vocabularies[token]
+        cache.set(f"{key}:{token}", frequencies, VOCABULARY_TIMEOUT)
+        cache.set(key, token, VOCABULARY_TIMEOUT)
+    _vocabularies[key] = (token, Vocabulary(frequencies))
+    return _vocabularies[key][1]
 
 
-def forget_vocabulary():
+def forget_vocabulary(entries=ProductSearchEntry):
     """The entries changed: the vocabulary is computed again when next needed (now, and once the
     transaction commits, in case another process computed it meanwhile from the old rows)."""
-    cache.delete(VOCABULARY_KEY)
-    transaction.on_commit(lambda: cache.delete(VOCABULARY_KEY))
+    key = VOCABULARY_KEYS[entries]
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 # --- the query's text ----------------------------------------------------------------------------
@@ -203,13 +226,15 @@ class Term:
     def anywhere(self):
         return self.matches("document")
 
-    def score(self):
+    def score(self, scores=PRODUCT_SCORES):
+        """The score of the best of ``scores``' (columns, score) this term matches."""
+        first_column = scores[0][0][0]
         return Case(
-            When(self.matches_typed("title"), then=Value(TITLE_WORD_SCORE)),
-            When(self.matches("title"), then=Value(TITLE_SCORE)),
-            When(self.matches("producer"), then=Value(PRODUCER_SCORE)),
-            When(self.matches("places") | self.matches("group_labels"), then=Value(PLACES_GROUP_SCORE)),
-            When(self.matches("description"), then=Value(DESCRIPTION_SCORE)),
+            When(self.matches_typed(first_column), then=Value(TITLE_WORD_SCORE)),
+            *(
+                When(reduce(or_, (self.matches(column) for column in columns)), then=Value(score))
+                for columns, score in scores
+            ),
             default=Value(0),
             output_field=IntegerField(),
         )
@@ -225,9 +250,9 @@ def synonym_phrases():
     return phrases
 
 
-def terms_of(text, vocabulary_=None):
+def terms_of(text, vocabulary_=None, entries=ProductSearchEntry):
     """The Terms of the buyer's ``text``: synonym phrases (the longest first) and single words, a
-    word no indexed word spells widened to the words one typo away."""
+    word no indexed word spells (in ``entries``, products or places) widened to the words one typo away."""
     query_words = words(text)
     synonyms = synonym_phrases()
     longest = max((len(phrase) for phrase in synonyms), default=1)
@@ -245,7 +270,7 @@ def terms_of(text, vocabulary_=None):
             phrases = [word]
             if len(word) >= TYPO_MIN_LENGTH:
                 if vocabulary_ is None:
-                    vocabulary_ = vocabulary()
+                    vocabulary_ = vocabulary(entries)
                 if word not in vocabulary_:
                     phrases += vocabulary_.one_edit_from(word)
             terms.append(Term(word, phrases))
@@ -256,6 +281,33 @@ def terms_of(text, vocabulary_=None):
 # --- the engine ----------------------------------------------------------------------------------
 def for_sale_on(day):
     return ProductSearchEntry.objects.filter(searchable=True, valid_from__lte=day, valid_until__gte=day)
+
+
+def places_found_on(day):
+    """Every indexed sales point (only open ones are), and the fairs not over on ``day``."""
+    return PlaceSearchEntry.objects.filter(Q(kind=SALES_POINT) | Q(kind=FAIR, ends_on__gte=day))
+
+
+def upsert_entries(model, entries, *, touched, gone, unique_fields):
+    """Delete the rows of ``gone`` and write ``entries`` over the rows of the same keys (upserted, not
+    deleted and inserted: two updates of one row at once cannot collide); the rows of ``touched``
+    (every row of the keys updated) tell whether words came or went, the only change after which the
+    vocabulary is computed again (a change of price, stock or dates, most changes, leaves it). In the
+    caller's transaction."""
+    key_fields = [model._meta.get_field(name).attname for name in unique_fields]
+
+    def key_of(entry):
+        return tuple(getattr(entry, name) for name in key_fields)
+
+    documents_before = {tuple(row[:-1]): row[-1] for row in touched.values_list(*key_fields, "document")}
+    documents_after = {key_of(entry): entry.document for entry in entries}
+    gone.delete()
+    update_fields = [
+        field.name for field in model._meta.concrete_fields if not field.primary_key and field.attname not in key_fields
+    ]
+    model.objects.bulk_create(entries, update_conflicts=True, unique_fields=unique_fields, update_fields=update_fields)
+    if documents_before != documents_after:
+        forget_vocabulary(model)
 
 
 def price_band_filter(low, high):
@@ -484,24 +536,15 @@ class DatabaseEngine(SearchEngine):
         indexed = {record.product_id for record in records}
         entries = [entry_of(record) for record in records]
         with transaction.atomic():
-            # The vocabulary is computed again only when words come or go: a change of price, stock
-            # or sales points (most changes) leaves it as it is.
-            documents_before = dict(
-                ProductSearchEntry.objects.filter(product_id__in=product_ids).values_list("product_id", "document")
-            )
-            words_changed = documents_before != {entry.product_id: entry.document for entry in entries}
-            ProductSearchEntry.objects.filter(product_id__in=product_ids - indexed).delete()
-            # Upserted, not deleted and inserted: two updates of one product at once cannot collide.
-            ProductSearchEntry.objects.bulk_create(
+            upsert_entries(
+                ProductSearchEntry,
                 entries,
-                update_conflicts=True,
+                touched=ProductSearchEntry.objects.filter(product_id__in=product_ids),
+                gone=ProductSearchEntry.objects.filter(product_id__in=product_ids - indexed),
                 unique_fields=["product"],
-                update_fields=ENTRY_FIELDS,
             )
             ProductSearchCategory.objects.filter(entry_id__in=indexed).delete()
             self._write_categories(records)
-            if words_changed:
-                forget_vocabulary()
 
     def rebuild(self, progress=None) -> int:
         all_ids = list(records_queryset().order_by("pk").values_list("pk", flat=True))
@@ -521,7 +564,16 @@ class DatabaseEngine(SearchEngine):
                 if progress:
                     progress(min(start + REBUILD_CHUNK, total), total)
             forget_vocabulary()
+            self._rebuild_places()
         return indexed
+
+    def _rebuild_places(self):
+        PlaceSearchEntry.objects.all().delete()
+        keys = all_place_keys()
+        for start in range(0, len(keys), REBUILD_CHUNK):
+            records = place_records(keys[start : start + REBUILD_CHUNK])
+            PlaceSearchEntry.objects.bulk_create([place_entry_of(record) for record in records if record.searchable])
+        forget_vocabulary(PlaceSearchEntry)
 
     def _write(self, records):
         ProductSearchEntry.objects.bulk_create([entry_of(record) for record in records])
@@ -540,8 +592,51 @@ class DatabaseEngine(SearchEngine):
     def indexed_fingerprints(self) -> dict[int, str]:
         return dict(ProductSearchEntry.objects.values_list("product_id", "fingerprint"))
 
+    # --- places ---
+    def search_places(self, query: PlaceQuery) -> PlaceResults:
+        terms = terms_of(query.text, entries=PlaceSearchEntry) if words(query.text) else []
+        matching = places_found_on(query.day)
+        for term in terms:
+            matching = matching.filter(term.anywhere())
+        counted = dict(matching.values_list("kind").annotate(count=Count("pk")).order_by())
+        totals = {kind: counted.get(kind, 0) for kind in PLACE_KINDS}
+        ordered = matching.filter(kind=query.kind)
+        order = [*PLACE_ORDER.get(query.kind, ()), "place_id"]
+        if terms:
+            ordered = ordered.annotate(score=reduce(add, (term.score(PLACE_SCORES) for term in terms)))
+            order.insert(0, "-score")
+        start = (max(query.page, 1) - 1) * query.per_page
+        ids = tuple(ordered.order_by(*order).values_list("place_id", flat=True)[start : start + query.per_page])
+        return PlaceResults(kind=query.kind, ids=ids, total=totals.get(query.kind, 0), totals=totals, engine=self.name)
 
-ENTRY_FIELDS = [field.name for field in ProductSearchEntry._meta.concrete_fields if not field.primary_key]
+    def update_places(self, keys) -> None:
+        keys = place_keys(keys)
+        if not keys:
+            return
+        records = [record for record in place_records(keys) if record.searchable]
+        indexed = {record.key for record in records}
+
+        def of_keys(some_keys):
+            ids_by_kind = {}
+            for kind, place_id in some_keys:
+                ids_by_kind.setdefault(kind, []).append(place_id)
+            condition = reduce(or_, (Q(kind=kind, place_id__in=ids) for kind, ids in ids_by_kind.items()), Q(pk__in=[]))
+            return PlaceSearchEntry.objects.filter(condition)
+
+        with transaction.atomic():
+            upsert_entries(
+                PlaceSearchEntry,
+                [place_entry_of(record) for record in records],
+                touched=of_keys(keys),
+                gone=of_keys(keys - indexed),
+                unique_fields=["kind", "place_id"],
+            )
+
+    def indexed_place_fingerprints(self) -> dict[tuple[str, int], str]:
+        return {
+            (kind, place_id): fingerprint
+            for kind, place_id, fingerprint in PlaceSearchEntry.objects.values_list("kind", "place_id", "fingerprint")
+        }
 
 
 def entry_of(record):
@@ -572,5 +667,25 @@ def entry_of(record):
         searchable=record.searchable,
         valid_from=record.valid_from,
         valid_until=record.valid_until,
+        fingerprint=record.fingerprint,
+    )
+
+
+def place_entry_of(record):
+    """The PlaceSearchEntry of a PlaceRecord."""
+    name, places, other, products = (
+        padded(text) for text in (record.name, record.places, record.other, record.products)
+    )
+    return PlaceSearchEntry(
+        kind=record.kind,
+        place_id=record.place_id,
+        name=name,
+        places=places,
+        other=other,
+        products=products,
+        document="|".join([name, places, other, products]),
+        name_sort=record.name_sort[:255],
+        starts_on=record.starts_on,
+        ends_on=record.ends_on,
         fingerprint=record.fingerprint,
     )

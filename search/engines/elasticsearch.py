@@ -5,6 +5,9 @@ with the day asked, so a certificate that lapses at midnight drops its product a
 are disjunctive: the hits are narrowed by a post_filter holding every selected facet, and each
 facet's aggregation is filtered by the other facets only. Errors of the cluster (down, slow,
 failing) are raised as the client raises them; search.engines falls back on the database engine.
+
+Sales points and fairs are searched through the places' alias the same way: every word in some
+field (name, places, other text, products text, ranked in that order), a fair only until its last day.
 """
 
 import functools
@@ -17,11 +20,22 @@ from elasticsearch.dsl import Q, Search
 
 from catalog.groups import ProductGroup
 from catalog.models import today
-from search.documents import ProductDocument, alias_name, new_index_name, products_index
+from search.documents import (
+    PlaceDocument,
+    ProductDocument,
+    alias_name,
+    new_index_name,
+    place_document_id,
+    places_alias_name,
+    places_index,
+    products_index,
+)
 from search.engines.base import (
     FACETS,
     PRICE_BANDS,
     FacetCount,
+    PlaceQuery,
+    PlaceResults,
     ProductQuery,
     ProductResults,
     SearchEngine,
@@ -31,6 +45,7 @@ from search.engines.base import (
     product_suggestions,
     province_suggestion,
 )
+from search.place_records import FAIR, PLACE_KINDS, PLACE_ORDER, SALES_POINT, all_place_keys, place_keys, place_records
 from search.records import product_records, records_queryset, with_parents
 from search.text import fold, folded_synonym_sets, words
 
@@ -44,6 +59,8 @@ TEXT_FIELDS = (
     "subgroup_label^2",
     "description",
 )
+# A place's name highest, then its places, then its other text, then what can be found there.
+PLACE_TEXT_FIELDS = ("name^6", "places^3", "other^2", "products")
 # One edit for a word of 4 letters or more as typed ("mamm" finds "mắm", "nuoc mamm" being the
 # issue's own example), two from 100: in effect one typo in any word worth correcting.
 FUZZINESS = "AUTO:4,100"
@@ -78,15 +95,15 @@ def synonym_variants(text):
     return [variant.split() for variant in variants[:MAX_VARIANTS] if variant]
 
 
-def text_query(text):
-    """Every word of ``text`` (or of one of its synonym variants) in some field, a typo allowed."""
+def text_query(text, fields=TEXT_FIELDS):
+    """Every word of ``text`` (or of one of its synonym variants) in some of ``fields``, a typo allowed."""
     variants = []
     for variant_words in synonym_variants(text):
         variants.append(
             Q(
                 "bool",
                 must=[
-                    Q("multi_match", query=word, fields=list(TEXT_FIELDS), fuzziness=FUZZINESS, type="best_fields")
+                    Q("multi_match", query=word, fields=list(fields), fuzziness=FUZZINESS, type="best_fields")
                     for word in variant_words
                 ],
             )
@@ -94,6 +111,12 @@ def text_query(text):
     if len(variants) == 1:
         return variants[0]
     return Q("bool", should=variants, minimum_should_match=1)
+
+
+def places_found_on(day):
+    """Every indexed sales point (only open ones are), and the fairs not over on ``day``."""
+    fair_not_over = Q("bool", filter=[Q("term", kind=FAIR), Q("range", ends_on={"gte": day.isoformat()})])
+    return Q("bool", should=[Q("term", kind=SALES_POINT), fair_not_over], minimum_should_match=1)
 
 
 def facet_filters(query):
@@ -185,6 +208,8 @@ class ElasticsearchEngine(SearchEngine):
         timeout = settings.ELASTICSEARCH_TIMEOUT if timeout is None else timeout
         self.client = client_for(url or settings.ELASTICSEARCH_URL, node_class, timeout)
         self.alias = alias_name()
+        self.places_alias = places_alias_name()
+        self.index_of_alias = {self.alias: products_index, self.places_alias: places_index}
 
     # --- searching -------------------------------------------------------------------------
     def _base_search(self, query):
@@ -361,83 +386,141 @@ class ElasticsearchEngine(SearchEngine):
         products = product_suggestions([int(hit["_id"]) for hit in response["hits"]["hits"]])
         return mixed_suggestions(products, others, limit)
 
+    # --- places ----------------------------------------------------------------------------
+    def search_places(self, query: PlaceQuery) -> PlaceResults:
+        must = [text_query(query.text, PLACE_TEXT_FIELDS)] if words(query.text) else []
+        sort = [{"_score": "desc"}] if must else []
+        sort += [{field: "asc"} for field in PLACE_ORDER.get(query.kind, ())] + [{"place_id": "asc"}]
+        body = {
+            "query": Q("bool", must=must, filter=[places_found_on(query.day)]).to_dict(),
+            "post_filter": {"term": {"kind": query.kind}},
+            "aggs": {"kinds": {"terms": {"field": "kind", "size": len(PLACE_KINDS)}}},
+            "sort": sort,
+            "size": query.per_page,
+            "from": (max(query.page, 1) - 1) * query.per_page,
+            "_source": ["place_id"],
+            "track_total_hits": True,
+        }
+        response = self.client.search(index=self.places_alias, body=body)
+        counted = {bucket["key"]: bucket["doc_count"] for bucket in response["aggregations"]["kinds"]["buckets"]}
+        totals = {kind: counted.get(kind, 0) for kind in PLACE_KINDS}
+        return PlaceResults(
+            kind=query.kind,
+            ids=tuple(int(hit["_source"]["place_id"]) for hit in response["hits"]["hits"]),
+            total=response["hits"]["total"]["value"],
+            totals=totals,
+            engine=self.name,
+        )
+
+    def update_places(self, keys) -> None:
+        keys = place_keys(keys)
+        if not keys:
+            return
+        records = {record.key: record for record in place_records(keys)}
+        self._update(
+            self.places_alias,
+            {
+                place_document_id(key): (
+                    PlaceDocument.from_record(records[key]).to_dict()
+                    if key in records and records[key].searchable
+                    else None
+                )
+                for key in sorted(keys)
+            },
+        )
+
+    def indexed_place_fingerprints(self) -> dict[tuple[str, int], str]:
+        return {
+            (source["kind"], int(source["place_id"])): source["fingerprint"]
+            for source in self._indexed_sources(self.places_alias, ["kind", "place_id", "fingerprint"])
+        }
+
     # --- indexing --------------------------------------------------------------------------
-    def _indices_of_alias(self):
+    def _indices_of_alias(self, alias=None):
         try:
-            return sorted(self.client.indices.get_alias(name=self.alias))
+            return sorted(self.client.indices.get_alias(name=alias or self.alias))
         except NotFoundError:
             return []
 
-    def _create_index(self):
-        name = new_index_name()
+    def _create_index(self, alias=None):
+        alias = alias or self.alias
+        name = new_index_name(alias)
         # Creating an index may take longer than a search is given.
-        products_index(name).create(using=self.client.options(request_timeout=BULK_TIMEOUT))
+        self.index_of_alias[alias](name).create(using=self.client.options(request_timeout=BULK_TIMEOUT))
         return name
 
-    def ensure_index(self):
-        """The index behind the alias, created (with the alias) when there is none yet."""
-        indices = self._indices_of_alias()
+    def ensure_index(self, alias=None):
+        """The index behind the alias (the products' by default), created (with the alias) when there is none yet."""
+        alias = alias or self.alias
+        indices = self._indices_of_alias(alias)
         if indices:
             return indices[-1]
-        name = self._create_index()
-        self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+        name = self._create_index(alias)
+        self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": alias}}])
         return name
 
-    def update_products(self, product_ids) -> None:
-        product_ids = with_parents(product_ids)
-        if not product_ids:
-            return
-        self.ensure_index()
-        # The alias's index, and an index a rebuild is filling meanwhile, so that the rebuilt index
-        # does not miss a change made while it is built.
-        indices = self._indices_of_prefix()
-        records = {record.product_id: record for record in product_records(product_ids)}
+    def _indices_of_prefix(self, alias=None):
+        """Every index behind ``alias`` (the products' by default): the alias's, and one a rebuild may be filling."""
+        return sorted(self.client.indices.get(index=f"{alias or self.alias}-*", allow_no_indices=True))
+
+    def _update(self, alias, sources):
+        """Index each {document id: source} in the indices of ``alias``, or delete it when its source is None.
+
+        The alias's index, and an index a rebuild is filling meanwhile, so that the rebuilt index
+        does not miss a change made while it is built."""
+        self.ensure_index(alias)
+        indices = self._indices_of_prefix(alias)
         actions = []
-        for product_id in sorted(product_ids):
-            record = records.get(product_id)
-            if record is not None and record.searchable:
-                source = ProductDocument.from_record(record).to_dict()
-                actions += [{"_op_type": "index", "_index": i, "_id": product_id, "_source": source} for i in indices]
+        for document_id, source in sources.items():
+            if source is not None:
+                actions += [{"_op_type": "index", "_index": i, "_id": document_id, "_source": source} for i in indices]
             else:
-                actions += [{"_op_type": "delete", "_index": i, "_id": product_id} for i in indices]
+                actions += [{"_op_type": "delete", "_index": i, "_id": document_id} for i in indices]
         client = self.client.options(request_timeout=BULK_TIMEOUT)
         _done, errors = helpers.bulk(client, actions, chunk_size=CHUNK, raise_on_error=False)
-        # Deleting what is not indexed is no error: the product is not indexed, as asked.
+        # Deleting what is not indexed is no error: it is not indexed, as asked.
         errors = [error for error in errors if error.get("delete", {}).get("status") != 404]
         if errors:
             raise helpers.BulkIndexError(f"{len(errors)} document(s) failed to index.", errors)
         client.indices.refresh(index=",".join(indices))
 
-    def _indices_of_prefix(self):
-        """Every index of this site's products: the alias's, and one a rebuild may be filling."""
-        return sorted(self.client.indices.get(index=f"{self.alias}-*", allow_no_indices=True))
+    def update_products(self, product_ids) -> None:
+        product_ids = with_parents(product_ids)
+        if not product_ids:
+            return
+        records = {record.product_id: record for record in product_records(product_ids)}
+        self._update(
+            self.alias,
+            {
+                product_id: (
+                    ProductDocument.from_record(records[product_id]).to_dict()
+                    if product_id in records and records[product_id].searchable
+                    else None
+                )
+                for product_id in sorted(product_ids)
+            },
+        )
 
-    def rebuild(self, progress=None) -> int:
+    def _rebuild_index(self, alias, chunks, total, progress=None):
+        """Fill a new index behind ``alias`` from ``chunks`` (each a (number of objects, {document id:
+        source}) pair), then move the alias to it in one step and delete the old indices; returns
+        how many documents are indexed."""
         client = self.client.options(request_timeout=BULK_TIMEOUT)
-        old_indices = self._indices_of_alias()
-        name = self._create_index()
-        product_ids = list(records_queryset().order_by("pk").values_list("pk", flat=True))
-        total, done, indexed = len(product_ids), 0, 0
+        old_indices = self._indices_of_alias(alias)
+        name = self._create_index(alias)
+        done, indexed = 0, 0
         if progress:
             progress(0, total)
         try:
-            for start in range(0, total, CHUNK):
-                chunk = product_ids[start : start + CHUNK]
-                records = product_records(records_queryset().filter(pk__in=chunk))
+            for count, sources in chunks:
                 actions = [
-                    {
-                        "_op_type": "index",
-                        "_index": name,
-                        "_id": record.product_id,
-                        "_source": ProductDocument.from_record(record).to_dict(),
-                    }
-                    for record in records
-                    if record.searchable
+                    {"_op_type": "index", "_index": name, "_id": document_id, "_source": source}
+                    for document_id, source in sources.items()
                 ]
                 if actions:
                     helpers.bulk(client, actions, chunk_size=CHUNK)
                 indexed += len(actions)
-                done += len(chunk)
+                done += count
                 if progress:
                     progress(done, total)
             client.indices.refresh(index=name)
@@ -446,25 +529,66 @@ class ElasticsearchEngine(SearchEngine):
             raise
         client.indices.update_aliases(
             actions=[
-                *({"remove": {"index": old, "alias": self.alias}} for old in old_indices),
-                {"add": {"index": name, "alias": self.alias}},
+                *({"remove": {"index": old, "alias": alias}} for old in old_indices),
+                {"add": {"index": name, "alias": alias}},
             ]
         )
         # The old indices go, and any a rebuild that failed midway may have left behind.
-        for old in self._indices_of_prefix():
+        for old in self._indices_of_prefix(alias):
             if old != name:
                 client.indices.delete(index=old, ignore_unavailable=True)
         return indexed
 
-    def indexed_fingerprints(self) -> dict[int, str]:
-        if not self._indices_of_alias():
-            return {}
-        return {
-            int(hit["_id"]): hit["_source"]["fingerprint"]
+    def rebuild(self, progress=None) -> int:
+        product_ids = list(records_queryset().order_by("pk").values_list("pk", flat=True))
+
+        def product_chunks():
+            for start in range(0, len(product_ids), CHUNK):
+                chunk = product_ids[start : start + CHUNK]
+                records = product_records(records_queryset().filter(pk__in=chunk))
+                yield (
+                    len(chunk),
+                    {
+                        record.product_id: ProductDocument.from_record(record).to_dict()
+                        for record in records
+                        if record.searchable
+                    },
+                )
+
+        keys = all_place_keys()
+
+        def place_chunks():
+            for start in range(0, len(keys), CHUNK):
+                chunk = keys[start : start + CHUNK]
+                yield (
+                    len(chunk),
+                    {
+                        place_document_id(record.key): PlaceDocument.from_record(record).to_dict()
+                        for record in place_records(chunk)
+                        if record.searchable
+                    },
+                )
+
+        indexed = self._rebuild_index(self.alias, product_chunks(), len(product_ids), progress)
+        self._rebuild_index(self.places_alias, place_chunks(), len(keys))
+        return indexed
+
+    def _indexed_sources(self, alias, fields):
+        """The ``fields`` of every document behind ``alias`` (none when there is no index yet)."""
+        if not self._indices_of_alias(alias):
+            return []
+        return [
+            hit["_source"]
             for hit in helpers.scan(
                 self.client.options(request_timeout=BULK_TIMEOUT),
-                index=self.alias,
-                query={"query": {"match_all": {}}, "_source": ["fingerprint"]},
+                index=alias,
+                query={"query": {"match_all": {}}, "_source": fields},
                 size=CHUNK,
             )
+        ]
+
+    def indexed_fingerprints(self) -> dict[int, str]:
+        return {
+            int(source["product_id"]): source["fingerprint"]
+            for source in self._indexed_sources(self.alias, ["product_id", "fingerprint"])
         }

@@ -36,11 +36,12 @@ def celery_worker(redis_url, transactional_db, monkeypatch):
     the tasks it runs see only committed data (hence ``transactional_db``).
     Yields the Celery app it serves, which is the current app for the test.
     """
-    # The search index's updates, which every product change sends, run in the test's own thread:
+    # The search index's updates, which every product or place change sends, run in the test's own thread:
     # these tests are about other tasks, and on SQLite a second writer locks the tables they write.
-    from search.tasks import update_products
+    from search.tasks import update_places, update_products
 
     monkeypatch.setattr("search.indexing._send", lambda product_ids: update_products.apply(args=[product_ids]))
+    monkeypatch.setattr("search.indexing._send_places", lambda keys: update_places.apply(args=[keys]))
     queue = f"test-{uuid.uuid4().hex[:12]}"
     app = Celery("shop-integration", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,4 +1,4 @@
-"""``./manage.py search_index --rebuild``: index every product afresh, with a progress bar.
+"""``./manage.py search_index --rebuild``: index every product (and every place) afresh, with a progress bar.
 
 The rebuild fills a new index and swaps it in at the end (Elasticsearch: a new index behind the
 alias; the database: one transaction), so the search answers throughout. ``--repair`` fixes only
@@ -18,7 +18,7 @@ BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = _("Rebuild or repair the search index of the products.")
+    help = _("Rebuild or repair the search index of the products, sales points and fairs.")
 
     def add_arguments(self, parser):
         action = parser.add_mutually_exclusive_group(required=True)
@@ -34,8 +34,11 @@ class Command(BaseCommand):
     def handle(self, *args, rebuild=False, repair=False, engine="all", **options):
         engines = self.engines(engine)
         if repair:
-            for name, count in self.repair(engines).items():
+            repaired = self.repair(engines)
+            for name, count in repaired.items():
                 self.stdout.write(_("%(engine)s: %(count)s products repaired") % {"engine": name, "count": count})
+            for name, count in repaired.places.items():
+                self.stdout.write(_("%(engine)s: %(count)s places repaired") % {"engine": name, "count": count})
             return
         for each in engines:
             started = time.monotonic()

@@ -65,7 +65,11 @@ def es_engine(elasticsearch_target, index_prefix):
     engine = ElasticsearchEngine(url, node_class=node_class, timeout=30)
     yield engine
     # By name: a real Elasticsearch 8 refuses to delete indices by wildcard.
-    names = list(engine.client.indices.get(index=f"{index_prefix}-products-*", allow_no_indices=True))
+    names = [
+        name
+        for alias in ("products", "places")
+        for name in engine.client.indices.get(index=f"{index_prefix}-{alias}-*", allow_no_indices=True)
+    ]
     if names:
         engine.client.indices.delete(index=",".join(names), ignore_unavailable=True)
 
