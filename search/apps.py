@@ -12,6 +12,12 @@ class SearchConfig(apps.SearchConfig):
         connect_receivers()
 
     def get_urls(self):
+        from search.views.places import FairSearchView, SalesPointSearchView
         from search.views.suggest import suggestions
 
-        return [*super().get_urls(), path("suggest/", suggestions, name="suggest")]
+        return [
+            *super().get_urls(),
+            path("suggest/", suggestions, name="suggest"),
+            path("sales-points/", SalesPointSearchView.as_view(), name="sales-points"),
+            path("fairs/", FairSearchView.as_view(), name="fairs"),
+        ]

@@ -4,17 +4,22 @@ The engine answers ids, a total and the facets' counts; this turns them into the
 page (with what a product card needs), a Django page that the pagination partial understands,
 the facets with their labels, and, for each product of the page, where a buyer can see it in
 person: how many open sales points hold it, and its producer's booth at the next fair.
+
+The sales points and fairs matching the same words have tabs of their own (place_tabs, places_page).
 """
 
 from dataclasses import dataclass
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Product
+from catalog.models import Product, today
 from search.engines import search_engine
-from search.engines.base import FACETS
+from search.engines.base import FACETS, PlaceQuery, ProductQuery
+from search.place_records import FAIR, PLACE_KINDS, SALES_POINT
 from shop.outlets.models import Booth, Fair, SalesPoint
 
 # The yes/no facets: one checkbox (value "on", labelled as its form field) under a heading of its own.
@@ -54,25 +59,92 @@ class ResultList:
         raise IndexError("only the page the engine answered can be read")
 
 
+def page_number_of(value):
+    """The page number asked (``?page=``), 1 when none; InvalidPage when it is not one."""
+    try:
+        number = int(value or 1)
+    except (TypeError, ValueError) as error:
+        raise InvalidPage(str(error)) from error
+    if number < 1:
+        raise InvalidPage("page numbers start at 1")
+    return number
+
+
+def engine_page(total, number, per_page, items):
+    """The Django page ``number`` of ``total`` results, ``items`` being the engine's answer for it."""
+    paginator = Paginator(ResultList(total, (number - 1) * per_page, items), per_page)
+    if total and number > paginator.num_pages:
+        raise InvalidPage("that page is past the last one")
+    return paginator.page(number) if total else paginator.page(1)
+
+
 def search_page(form, *, page_number, per_page, category=None):
     """(Django page, ProductResults, products of the page) for a valid CatalogueFilterForm.
 
     Raises django.core.paginator.InvalidPage for a page number out of range.
     """
-    try:
-        number = int(page_number or 1)
-    except (TypeError, ValueError) as error:
-        raise InvalidPage(str(error)) from error
-    if number < 1:
-        raise InvalidPage("page numbers start at 1")
+    number = page_number_of(page_number)
     query = form.product_query(page=number, per_page=per_page, category=category)
     results = search_engine().search_products(query)
     products = products_in_order(results.product_ids)
-    paginator = Paginator(ResultList(results.total, (number - 1) * per_page, products), per_page)
-    if results.total and number > paginator.num_pages:
-        raise InvalidPage("that page is past the last one")
-    page = paginator.page(number) if results.total else paginator.page(1)
-    return page, results, products
+    return engine_page(results.total, number, per_page, products), results, products
+
+
+def places_page(kind, text, *, page_number, per_page, day=None):
+    """(Django page, PlaceResults, places of the page: SalesPoint or Fair objects) of the places of
+    ``kind`` matching ``text``. Raises django.core.paginator.InvalidPage for a page number out of range."""
+    number = page_number_of(page_number)
+    day = day or today()
+    results = search_engine().search_places(PlaceQuery(text=text, kind=kind, page=number, per_page=per_page, day=day))
+    places = places_in_order(kind, results.ids, day)
+    return engine_page(results.total, number, per_page, places), results, places
+
+
+def places_in_order(kind, ids, day):
+    """The sales points (with their partner) or fairs of these ids, in this order (those no longer
+    open or over, which the index may not know yet, left out)."""
+    if kind == SALES_POINT:
+        found = SalesPoint.objects.open_to_buyers().select_related("partner").in_bulk(ids)
+    else:
+        found = Fair.objects.upcoming(day).in_bulk(ids)
+    return [found[place_id] for place_id in ids if place_id in found]
+
+
+@dataclass(frozen=True)
+class Tab:
+    label: str
+    count: int
+    url: str
+    active: bool
+
+
+TAB_URLS = {"products": "search:search", SALES_POINT: "search:sales-points", FAIR: "search:fairs"}
+TAB_LABELS = {"products": _("Products"), SALES_POINT: _("Sales points"), FAIR: _("Fairs")}
+
+
+def products_total(text):
+    """How many products for sale today match ``text``, for the products' tab."""
+    return search_engine().search_products(ProductQuery(text=text, per_page=0)).total
+
+
+def place_totals(text):
+    """{kind: how many places of that kind match ``text`` today}, from one search."""
+    return search_engine().search_places(PlaceQuery(text=text, kind=SALES_POINT, per_page=0)).totals
+
+
+def place_tabs(text, *, active, products_total, place_totals):
+    """The result tabs of a search: products, sales points and fairs for the same words, with their counts."""
+    totals = {"products": products_total, **place_totals}
+    querystring = f"?{urlencode({'q': text})}" if text else ""
+    return [
+        Tab(
+            label=TAB_LABELS[name],
+            count=totals.get(name, 0),
+            url=reverse(TAB_URLS[name]) + querystring,
+            active=name == active,
+        )
+        for name in ("products", *PLACE_KINDS)
+    ]
 
 
 def products_in_order(product_ids):

@@ -13,6 +13,14 @@ from search.forms import CatalogueFilterForm
 from search.listing import facet_choices, loosening_links, mark_where_to_see, search_page
 
 
+def without_invalid_page(request):
+    """Back to the same page without its invalid ``?page=``, saying so."""
+    messages.error(request, _("The given page number was invalid."))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
 class FilteredProductListView(TemplateView):
     """A page of certified products for sale from the search engine, narrowed by the filter form."""
 
@@ -34,10 +42,7 @@ class FilteredProductListView(TemplateView):
                 self.form, page_number=request.GET.get("page"), per_page=self.per_page, category=self.category
             )
         except InvalidPage:
-            messages.error(request, _("The given page number was invalid."))
-            query = request.GET.copy()
-            query.pop("page", None)
-            return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+            return without_invalid_page(request)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
