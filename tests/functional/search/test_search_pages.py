@@ -8,7 +8,7 @@ import pytest
 
 from catalog.groups import ProductGroup
 from catalog.models import today
-from search.engines.base import ProductResults
+from search.engines.base import PlaceResults, ProductResults
 from tests.factories import (
     THANH_HOA,
     THANH_HOA_WARD,
@@ -120,6 +120,9 @@ def test_the_fallback_notice(english, shelf, monkeypatch):
             return ProductResults(
                 product_ids=(shelf["honey"].pk,), total=1, facets={}, engine="database", fell_back=True
             )
+
+        def search_places(self, query):  # the counts of the place tabs
+            return PlaceResults(query.kind, (), 0, {"sales_point": 0, "fair": 0}, engine="database", fell_back=True)
 
     monkeypatch.setattr(listing, "search_engine", Fallen)
     response = english.get("/search/", {"q": "mật ong"})
