@@ -416,18 +416,8 @@ class ElasticsearchEngine(SearchEngine):
         keys = place_keys(keys)
         if not keys:
             return
-        records = {record.key: record for record in place_records(keys)}
-        self._update(
-            self.places_alias,
-            {
-                place_document_id(key): (
-                    PlaceDocument.from_record(records[key]).to_dict()
-                    if key in records and records[key].searchable
-                    else None
-                )
-                for key in sorted(keys)
-            },
-        )
+        removed = dict.fromkeys(place_document_id(key) for key in sorted(keys))
+        self._update(self.places_alias, removed | place_documents(place_records(keys)))
 
     def indexed_place_fingerprints(self) -> dict[tuple[str, int], str]:
         return {
@@ -488,18 +478,8 @@ class ElasticsearchEngine(SearchEngine):
         product_ids = with_parents(product_ids)
         if not product_ids:
             return
-        records = {record.product_id: record for record in product_records(product_ids)}
-        self._update(
-            self.alias,
-            {
-                product_id: (
-                    ProductDocument.from_record(records[product_id]).to_dict()
-                    if product_id in records and records[product_id].searchable
-                    else None
-                )
-                for product_id in sorted(product_ids)
-            },
-        )
+        removed = dict.fromkeys(sorted(product_ids))
+        self._update(self.alias, removed | product_documents(product_records(product_ids)))
 
     def _rebuild_index(self, alias, chunks, total, progress=None):
         """Fill a new index behind ``alias`` from ``chunks`` (each a (number of objects, {document id:
@@ -541,36 +521,14 @@ class ElasticsearchEngine(SearchEngine):
 
     def rebuild(self, progress=None) -> int:
         product_ids = list(records_queryset().order_by("pk").values_list("pk", flat=True))
-
-        def product_chunks():
-            for start in range(0, len(product_ids), CHUNK):
-                chunk = product_ids[start : start + CHUNK]
-                records = product_records(records_queryset().filter(pk__in=chunk))
-                yield (
-                    len(chunk),
-                    {
-                        record.product_id: ProductDocument.from_record(record).to_dict()
-                        for record in records
-                        if record.searchable
-                    },
-                )
-
+        product_chunks = in_chunks(
+            product_ids, lambda chunk: product_documents(product_records(records_queryset().filter(pk__in=chunk)))
+        )
+        indexed = self._rebuild_index(self.alias, product_chunks, len(product_ids), progress)
         keys = all_place_keys()
-
-        def place_chunks():
-            for start in range(0, len(keys), CHUNK):
-                chunk = keys[start : start + CHUNK]
-                yield (
-                    len(chunk),
-                    {
-                        place_document_id(record.key): PlaceDocument.from_record(record).to_dict()
-                        for record in place_records(chunk)
-                        if record.searchable
-                    },
-                )
-
-        indexed = self._rebuild_index(self.alias, product_chunks(), len(product_ids), progress)
-        self._rebuild_index(self.places_alias, place_chunks(), len(keys))
+        self._rebuild_index(
+            self.places_alias, in_chunks(keys, lambda chunk: place_documents(place_records(chunk))), len(keys)
+        )
         return indexed
 
     def _indexed_sources(self, alias, fields):
@@ -592,3 +550,24 @@ class ElasticsearchEngine(SearchEngine):
             int(source["product_id"]): source["fingerprint"]
             for source in self._indexed_sources(self.alias, ["product_id", "fingerprint"])
         }
+
+
+def product_documents(records):
+    """{document id: source} of the searchable ones of these ProductRecords."""
+    return {record.product_id: ProductDocument.from_record(record).to_dict() for record in records if record.searchable}
+
+
+def place_documents(records):
+    """{document id: source} of the searchable ones of these PlaceRecords."""
+    return {
+        place_document_id(record.key): PlaceDocument.from_record(record).to_dict()
+        for record in records
+        if record.searchable
+    }
+
+
+def in_chunks(keys, documents_of):
+    """(number of keys, documents_of(those keys)) for each CHUNK of ``keys``, as they are read."""
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        yield len(chunk), documents_of(chunk)
