@@ -19,8 +19,13 @@ from catalog.groups import ProductGroup
 from catalog.models import today
 from search.documents import ProductDocument, alias_name, new_index_name, products_index
 from search.engines.base import (
+    DESCRIPTION_SCORE,
     FACETS,
+    PLACES_GROUP_SCORE,
     PRICE_BANDS,
+    PRODUCER_SCORE,
+    TITLE_SCORE,
+    TITLE_WORD_SCORE,
     FacetCount,
     ProductQuery,
     ProductResults,
@@ -34,15 +39,12 @@ from search.engines.base import (
 from search.records import product_records, records_queryset, with_parents
 from search.text import fold, folded_synonym_sets, words
 
-# Title highest, then the producer, then places and groups, then the description.
-TEXT_FIELDS = (
-    "title^6",
-    "producer_name^3",
-    "province^2",
-    "commune^2",
-    "group_label^2",
-    "subgroup_label^2",
-    "description",
+# The fields a word is looked for in, with what it scores there (as the database engine scores).
+FIELD_SCORES = (
+    (("title",), TITLE_SCORE),
+    (("producer_name",), PRODUCER_SCORE),
+    (("province", "commune", "group_label", "subgroup_label"), PLACES_GROUP_SCORE),
+    (("description",), DESCRIPTION_SCORE),
 )
 # One edit for a word of 4 letters or more as typed ("mamm" finds "mắm", "nuoc mamm" being the
 # issue's own example), two from 100: in effect one typo in any word worth correcting.
@@ -78,22 +80,33 @@ def synonym_variants(text):
     return [variant.split() for variant in variants[:MAX_VARIANTS] if variant]
 
 
-def text_query(text):
-    """Every word of ``text`` (or of one of its synonym variants) in some field, a typo allowed."""
-    variants = []
-    for variant_words in synonym_variants(text):
-        variants.append(
-            Q(
-                "bool",
-                must=[
-                    Q("multi_match", query=word, fields=list(TEXT_FIELDS), fuzziness=FUZZINESS, type="best_fields")
-                    for word in variant_words
-                ],
-            )
+def word_query(word, *, typed):
+    """A word in some field, a typo allowed, scoring by the best field it is in; a word ``typed`` as
+    the buyer typed it (not a synonym's) scores more when the title has it exactly."""
+    scored = [
+        Q(
+            "constant_score",
+            filter=Q("multi_match", query=word, fields=list(fields), fuzziness=FUZZINESS),
+            boost=score,
         )
+        for fields, score in FIELD_SCORES
+    ]
+    if typed:
+        exact = Q("match", title={"query": word, "analyzer": "folded"})
+        scored.insert(0, Q("constant_score", filter=exact, boost=TITLE_WORD_SCORE))
+    return Q("dis_max", queries=scored)
+
+
+def text_query(text):
+    """Every word of ``text`` (or of one of its synonym variants) in some field, a typo allowed; the
+    score adds the words' scores, of the variant that scores most."""
+    variants = [
+        Q("bool", must=[word_query(word, typed=position == 0) for word in variant_words])
+        for position, variant_words in enumerate(synonym_variants(text))
+    ]
     if len(variants) == 1:
         return variants[0]
-    return Q("bool", should=variants, minimum_should_match=1)
+    return Q("dis_max", queries=variants)
 
 
 def facet_filters(query):
@@ -195,8 +208,8 @@ class ElasticsearchEngine(SearchEngine):
             matched = Q(
                 "function_score",
                 query=text_query(query.text),
-                functions=[{"field_value_factor": {"field": "stars", "modifier": "log1p", "missing": 0}}],
-                boost_mode="multiply",
+                functions=[{"field_value_factor": {"field": "stars", "missing": 0}}],
+                boost_mode="sum",
             )
             return search.query(Q("bool", must=[matched], filter=filters))
         return search.query(Q("bool", filter=filters))
