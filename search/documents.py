@@ -16,7 +16,6 @@ their own, with the same analyzers, behind the alias ``{ELASTICSEARCH_INDEX_PREF
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.utils import translation
 from elasticsearch.dsl import (
     Boolean,
     Date,
@@ -31,7 +30,7 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
-from catalog.groups import SUBGROUP_CHOICES, ProductGroup
+from search.records import group_labels
 from search.text import fold, folded_synonym_sets
 
 MAX_PREFIX = 20
@@ -119,9 +118,7 @@ class ProductDocument(Document):
 
     @classmethod
     def from_record(cls, record):
-        with translation.override("vi"):
-            group_label = str(ProductGroup(record.group).label) if record.group in ProductGroup.values else ""
-            subgroup_label = str(dict(SUBGROUP_CHOICES).get(record.subgroup, ""))
+        group_label, subgroup_label = group_labels(record.group, record.subgroup)
         return cls(
             meta={"id": record.product_id},
             product_id=record.product_id,

@@ -27,6 +27,14 @@ PRICE_BAND_KEYS = tuple(band[0] for band in PRICE_BANDS)
 
 SORTS = ("relevance", "stars", "price_asc", "price_desc", "newest")
 
+# How a word of the query scores, by the best field it matches; a product's score adds its words'
+# scores and its stars. The title outweighs any other field whatever the stars.
+TITLE_WORD_SCORE = 12  # the word as typed, in the title
+TITLE_SCORE = 10  # a synonym of it or a word one typo away, in the title
+PRODUCER_SCORE = 6
+PLACES_GROUP_SCORE = 4  # the province, the commune, the group's or sub-group's label
+DESCRIPTION_SCORE = 1
+
 # The facets, in the order the page shows them.
 FACETS = ("stars", "group", "province", "producer_kind", "price", "at_sales_point", "at_fair")
 

@@ -30,13 +30,17 @@ from operator import add, and_, or_
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import BooleanField, Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
-from django.utils import translation
 
-from catalog.groups import SUBGROUPS, ProductGroup
+from catalog.groups import ProductGroup
 from search.engines.base import (
+    DESCRIPTION_SCORE,
     FACETS,
+    PLACES_GROUP_SCORE,
     PRICE_BAND_KEYS,
     PRICE_BANDS,
+    PRODUCER_SCORE,
+    TITLE_SCORE,
+    TITLE_WORD_SCORE,
     FacetCount,
     PlaceQuery,
     PlaceResults,
@@ -51,7 +55,7 @@ from search.engines.base import (
 )
 from search.models import PlaceSearchEntry, ProductSearchCategory, ProductSearchEntry
 from search.place_records import FAIR, PLACE_KINDS, PLACE_ORDER, SALES_POINT, all_place_keys, place_keys, place_records
-from search.records import product_records, records_queryset, with_parents
+from search.records import group_labels, product_records, records_queryset, with_parents
 from search.text import fold, folded_synonym_sets, words
 from shop.partner.places import province_name
 
@@ -64,12 +68,6 @@ VOCABULARY_KEY = "search:database:vocabulary"
 PLACE_VOCABULARY_KEY = "search:database:place-vocabulary"
 VOCABULARY_TIMEOUT = 60 * 60 * 6
 
-# The score of a query word by the best column it matches; a product's score adds its words' scores and its stars.
-TITLE_WORD_SCORE = 12  # the word as typed in the title (not a synonym or a word one typo away)
-TITLE_SCORE = 10
-PRODUCER_SCORE = 6
-PLACES_GROUP_SCORE = 4
-DESCRIPTION_SCORE = 1
 # (columns, score) from the best to the least; a word as typed in the first column scores TITLE_WORD_SCORE.
 PRODUCT_SCORES = (
     (("title",), TITLE_SCORE),
@@ -92,17 +90,9 @@ def padded(text):
     return f" {folded} " if folded else " "
 
 
-def group_labels(group, subgroup):
+def folded_group_labels(group, subgroup):
     """The folded labels of a product group and sub-group, in Vietnamese and in English."""
-    labels = []
-    subgroup_labels = dict(choice for choices in SUBGROUPS.values() for choice in choices)
-    for language in ("vi", "en"):
-        with translation.override(language):
-            if group in ProductGroup.values:
-                labels.append(str(ProductGroup(group).label))
-            if subgroup in subgroup_labels:
-                labels.append(str(subgroup_labels[subgroup]))
-    return padded(" ".join(labels))
+    return padded(" ".join(group_labels(group, subgroup)))
 
 
 # --- words one typo away -------------------------------------------------------------------------
@@ -141,7 +131,9 @@ class Vocabulary:
     def __init__(self, frequencies):
         self.frequencies = frequencies
         self.neighbourhood = {}
+        self.by_length = {}
         for word in frequencies:
+            self.by_length.setdefault(len(word), []).append(word)
             if len(word) >= TYPO_MIN_LENGTH - 1:
                 for key in deletions(word) | {word}:
                     self.neighbourhood.setdefault(key, set()).add(word)
@@ -159,21 +151,26 @@ class Vocabulary:
 
     def closest(self, word):
         """The indexed word closest to ``word`` (fewest edits, at most SUGGESTION_MAX_DISTANCE, then
-        the most common), or None. The candidates come from the neighbourhood: the words sharing a
-        key with ``word`` or the strings ``word`` gives with one or two letters removed."""
-        keys = deletions(word) | {word}
-        keys |= {shorter for key in list(keys) for shorter in deletions(key)}
-        candidates = set()
-        for key in keys:
-            candidates |= self.neighbourhood.get(key, set())
+        of the nearest length, as letters are mistyped more often than left out, then the most
+        common), or None. Asked only when a search found nothing. A word one edit away is
+        found through the neighbourhood; farther ones (two letters replaced share no key of it) by
+        going through the words whose length is near enough."""
+        nearest = self._closest_of(self.one_edit_from(word), word)
+        if nearest is not None and nearest[0] == 1:
+            return nearest[-1]
+        lengths = range(len(word) - SUGGESTION_MAX_DISTANCE, len(word) + SUGGESTION_MAX_DISTANCE + 1)
+        nearest = self._closest_of((candidate for n in lengths for candidate in self.by_length.get(n, ())), word)
+        return nearest[-1] if nearest else None
+
+    def _closest_of(self, candidates, word):
         best = None
         for candidate in candidates:
             distance = edit_distance(word, candidate, SUGGESTION_MAX_DISTANCE)
-            if distance <= SUGGESTION_MAX_DISTANCE and distance < len(word):
-                key = (distance, -self.frequencies[candidate], candidate)
+            if 0 < distance <= SUGGESTION_MAX_DISTANCE and distance < len(word):
+                key = (distance, abs(len(candidate) - len(word)), -self.frequencies[candidate], candidate)
                 if best is None or key < best:
                     best = key
-        return best[2] if best else None
+        return best
 
 
 _vocabularies = {}  # cache key -> (token, Vocabulary), in this process
@@ -645,7 +642,7 @@ def entry_of(record):
     title = padded(record.title)
     producer = padded(record.producer_name)
     places = padded(f"{record.province} {record.commune}")
-    labels = group_labels(record.group, record.subgroup)
+    labels = folded_group_labels(record.group, record.subgroup)
     description = padded(record.description)
     return ProductSearchEntry(
         product_id=record.product_id,

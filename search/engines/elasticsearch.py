@@ -31,8 +31,13 @@ from search.documents import (
     products_index,
 )
 from search.engines.base import (
+    DESCRIPTION_SCORE,
     FACETS,
+    PLACES_GROUP_SCORE,
     PRICE_BANDS,
+    PRODUCER_SCORE,
+    TITLE_SCORE,
+    TITLE_WORD_SCORE,
     FacetCount,
     PlaceQuery,
     PlaceResults,
@@ -49,18 +54,20 @@ from search.place_records import FAIR, PLACE_KINDS, PLACE_ORDER, SALES_POINT, al
 from search.records import product_records, records_queryset, with_parents
 from search.text import fold, folded_synonym_sets, words
 
-# Title highest, then the producer, then places and groups, then the description.
-TEXT_FIELDS = (
-    "title^6",
-    "producer_name^3",
-    "province^2",
-    "commune^2",
-    "group_label^2",
-    "subgroup_label^2",
-    "description",
+# The fields a word is looked for in, with what it scores there (as the database engine scores).
+PRODUCT_FIELD_SCORES = (
+    (("title",), TITLE_SCORE),
+    (("producer_name",), PRODUCER_SCORE),
+    (("province", "commune", "group_label", "subgroup_label"), PLACES_GROUP_SCORE),
+    (("description",), DESCRIPTION_SCORE),
 )
 # A place's name highest, then its places, then its other text, then what can be found there.
-PLACE_TEXT_FIELDS = ("name^6", "places^3", "other^2", "products")
+PLACE_FIELD_SCORES = (
+    (("name",), TITLE_SCORE),
+    (("places",), PRODUCER_SCORE),
+    (("other",), PLACES_GROUP_SCORE),
+    (("products",), DESCRIPTION_SCORE),
+)
 # One edit for a word of 4 letters or more as typed ("mamm" finds "mắm", "nuoc mamm" being the
 # issue's own example), two from 100: in effect one typo in any word worth correcting.
 FUZZINESS = "AUTO:4,100"
@@ -95,22 +102,41 @@ def synonym_variants(text):
     return [variant.split() for variant in variants[:MAX_VARIANTS] if variant]
 
 
-def text_query(text, fields=TEXT_FIELDS):
-    """Every word of ``text`` (or of one of its synonym variants) in some of ``fields``, a typo allowed."""
-    variants = []
-    for variant_words in synonym_variants(text):
-        variants.append(
-            Q(
-                "bool",
-                must=[
-                    Q("multi_match", query=word, fields=list(fields), fuzziness=FUZZINESS, type="best_fields")
-                    for word in variant_words
-                ],
-            )
+def word_query(word, *, field_scores, exact_field):
+    """A word in some field, a typo allowed, scoring by the best field it is in (``field_scores``:
+    (fields, score) from the best); a word as the buyer typed it (``exact_field`` given, not for a
+    synonym's) scores more when that field has it exactly."""
+    scored = [
+        Q(
+            "constant_score",
+            filter=Q("multi_match", query=word, fields=list(fields), fuzziness=FUZZINESS),
+            boost=score,
         )
+        for fields, score in field_scores
+    ]
+    if exact_field:
+        exact = Q("match", **{exact_field: {"query": word, "analyzer": "folded"}})
+        scored.insert(0, Q("constant_score", filter=exact, boost=TITLE_WORD_SCORE))
+    return Q("dis_max", queries=scored)
+
+
+def text_query(text, field_scores=PRODUCT_FIELD_SCORES):
+    """Every word of ``text`` (or of one of its synonym variants) in some field, a typo allowed; the
+    score adds the words' scores, of the variant that scores most."""
+    exact_field = field_scores[0][0][0]
+    variants = [
+        Q(
+            "bool",
+            must=[
+                word_query(word, field_scores=field_scores, exact_field=exact_field if position == 0 else "")
+                for word in variant_words
+            ],
+        )
+        for position, variant_words in enumerate(synonym_variants(text))
+    ]
     if len(variants) == 1:
         return variants[0]
-    return Q("bool", should=variants, minimum_should_match=1)
+    return Q("dis_max", queries=variants)
 
 
 def places_found_on(day):
@@ -220,8 +246,8 @@ class ElasticsearchEngine(SearchEngine):
             matched = Q(
                 "function_score",
                 query=text_query(query.text),
-                functions=[{"field_value_factor": {"field": "stars", "modifier": "log1p", "missing": 0}}],
-                boost_mode="multiply",
+                functions=[{"field_value_factor": {"field": "stars", "missing": 0}}],
+                boost_mode="sum",
             )
             return search.query(Q("bool", must=[matched], filter=filters))
         return search.query(Q("bool", filter=filters))
@@ -388,7 +414,7 @@ class ElasticsearchEngine(SearchEngine):
 
     # --- places ----------------------------------------------------------------------------
     def search_places(self, query: PlaceQuery) -> PlaceResults:
-        must = [text_query(query.text, PLACE_TEXT_FIELDS)] if words(query.text) else []
+        must = [text_query(query.text, PLACE_FIELD_SCORES)] if words(query.text) else []
         sort = [{"_score": "desc"}] if must else []
         sort += [{field: "asc"} for field in PLACE_ORDER.get(query.kind, ())] + [{"place_id": "asc"}]
         body = {

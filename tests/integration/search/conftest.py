@@ -82,3 +82,10 @@ def engine(request):
 
         return DatabaseEngine()
     return request.getfixturevalue("es_engine")
+
+
+@pytest.fixture
+def catalogue():
+    from tests.integration.search import shelf
+
+    return shelf.catalogue()
