@@ -59,3 +59,34 @@ def test_buyer_searches_without_diacritics_narrows_by_facets_and_opens_a_result(
     assert narrowed[0] in page.locator("h1").inner_text()
     assert "★" in page.locator("body").inner_text()
     screenshot("product")
+
+
+def test_buyer_finds_the_sales_points_and_fairs_where_to_see_a_product_on_their_tabs(
+    demo_world, live_server, page, screenshot
+):
+    page.goto(live_server.url + "/search/?q=cam+vu+quang")
+    tabs = page.locator(".ocop-search-tabs .nav-link")
+    assert tabs.count() == 3
+    assert tabs.nth(0).get_attribute("aria-current") == "page"
+
+    # The fairs' tab: the Orange Festival, where the Vũ Quang orange cooperative has a booth.
+    tabs.nth(2).click()
+    page.wait_for_url("**/search/fairs/?q=cam+vu+quang")
+    fairs = page.locator(".ocop-place-result h2").all_inner_texts()
+    assert "Lễ hội Cam và các sản phẩm nông nghiệp Hà Tĩnh" in fairs, fairs
+    screenshot("fairs-tab")
+
+    # The sales points' tab, for a place this time: the sales points of Hà Tĩnh first (the others
+    # found hold a product named after Hà Tĩnh).
+    page.goto(live_server.url + "/search/sales-points/?q=ha+tinh")
+    points = page.locator(".ocop-place-result")
+    addresses = points.locator("p:not(.small)").all_inner_texts()
+    assert addresses and "Hà Tĩnh" in addresses[0], addresses
+    in_ha_tinh = ["Hà Tĩnh" in address for address in addresses]
+    assert in_ha_tinh == sorted(in_ha_tinh, reverse=True), addresses
+    screenshot("sales-points-tab")
+
+    points.first.locator("h2 a").click()
+    page.wait_for_load_state()
+    assert "/sales-points/" in page.url
+    screenshot("sales-point")
