@@ -47,7 +47,6 @@ class ProductSearchEntry(models.Model):
     class Meta:
         verbose_name = _("product search entry")
         verbose_name_plural = _("product search entries")
-        indexes = [models.Index(fields=["searchable", "valid_from", "valid_until"], name="search_entry_for_sale")]
 
     def __str__(self):
         return self.title.strip()

@@ -57,7 +57,8 @@ from search.models import PlaceSearchEntry, ProductSearchCategory, ProductSearch
 from search.place_records import FAIR, PLACE_KINDS, PLACE_ORDER, SALES_POINT, all_place_keys, place_keys, place_records
 from search.records import group_labels, product_records, records_queryset, with_parents
 from search.text import fold, folded_synonym_sets, words
-from shop.partner.places import province_name
+from shop.partner.models import Partner
+from shop.partner.places import province_choices, province_name
 
 # A word this long or longer that no indexed word spells is read with one typo ("nuoc mamm").
 TYPO_MIN_LENGTH = 4
@@ -88,6 +89,12 @@ def padded(text):
     """``text`` folded, as the text columns store it: a space at each end."""
     folded = fold(text)
     return f" {folded} " if folded else " "
+
+
+@functools.cache
+def folded_province_names():
+    """(code, padded folded name) of every province."""
+    return tuple((code, padded(name)) for code, name in province_choices())
 
 
 def folded_group_labels(group, subgroup):
@@ -506,22 +513,25 @@ class DatabaseEngine(SearchEngine):
             .order_by("-starts", "-stars", "title", "product_id")
             .values_list("product_id", flat=True)[:limit]
         )
-        producers = (
+        # Grouped by the producer's id (a join of the matching entries to their products only), the
+        # names read for the few producers kept.
+        producer_counts = list(
             entries.filter(starts_words("producer"))
-            .values_list("product__producer__name", "product__producer__code")
+            .values_list("product__producer_id")
             .annotate(products=Count("pk"))
-            .order_by("-products", "product__producer__code")[:limit]
+            .order_by("-products", "product__producer_id")[:limit]
         )
-        producer_suggestions = [producer_suggestion(name, code) for name, code, _count in producers if code]
-        province_suggestions = []
-        province_codes = (
-            entries.exclude(province_code__isnull=True).values_list("province_code", flat=True).order_by().distinct()
-        )
-        for code in sorted(set(province_codes)):
-            name = province_name(code)
-            folded = padded(name)
-            if name and all(f" {word}" in folded for word in typed):
-                province_suggestions.append(province_suggestion(name, code))
+        names = Partner.objects.in_bulk([producer_id for producer_id, _count in producer_counts])
+        producer_suggestions = [
+            producer_suggestion(names[producer_id].name, names[producer_id].code)
+            for producer_id, _count in producer_counts
+            if producer_id in names and names[producer_id].code
+        ]
+        # The provinces whose names start with the words typed (a list of 34, in Python), if any of
+        # their products are for sale.
+        named = [code for code, folded in folded_province_names() if all(f" {word}" in folded for word in typed)]
+        found = set(entries.filter(province_code__in=named).values_list("province_code", flat=True).distinct())
+        province_suggestions = [province_suggestion(province_name(code), code) for code in sorted(found)]
         return mixed_suggestions(product_suggestions(product_ids), producer_suggestions + province_suggestions, limit)
 
     # --- indexing ---

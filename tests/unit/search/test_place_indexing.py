@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 
 from catalog.certificates import withdraw_certificate
 from catalog.models import today
@@ -165,5 +166,6 @@ def test_the_repair_brings_places_back_in_line(town):
     assert repaired == {"database": 0} and repaired.places == {"database": 2}
     assert engine.indexed_place_fingerprints() == expected_place_fingerprints()
     out = StringIO()
-    call_command("search_index", "--repair", "--engine", "database", stdout=out)
+    with translation.override("en"):
+        call_command("search_index", "--repair", "--engine", "database", stdout=out)
     assert "database: 0 places repaired" in out.getvalue()
