@@ -18,3 +18,7 @@ MIDDLEWARE = [entry for entry in MIDDLEWARE if not entry.startswith("whitenoise.
 # A test's transaction never commits: changes reach the search engines at once, inside it
 # (tests/unit/search/test_indexing.py turns the production behaviour back on).
 SEARCH_INDEX_AFTER_COMMIT = False
+# The site under test searches its database. ELASTICSEARCH_URL in the environment points the
+# Elasticsearch tests at a real cluster (tests/integration/search/conftest.py), in indices of each
+# test's own prefix; every other test leaves that cluster alone.
+ELASTICSEARCH_URL = ""
