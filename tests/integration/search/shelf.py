@@ -39,17 +39,22 @@ def product(
     return item
 
 
+def hold(sales_point, item, num_in_stock=5):
+    """``item`` in ``sales_point``'s stock."""
+    return StockRecord.objects.create(
+        product=item,
+        partner=sales_point.partner,
+        partner_sku=f"SP-{sales_point.pk}-{item.pk}",
+        price=Decimal(300_000),
+        price_currency="VND",
+        num_in_stock=num_in_stock,
+    )
+
+
 def at_sales_point(item, **sales_point):
     """``item`` in stock at a new sales point (open unless ``sales_point`` says otherwise)."""
     point = SalesPointFactory(**sales_point)
-    StockRecord.objects.create(
-        product=item,
-        partner=point.partner,
-        partner_sku=f"SP-{item.pk}",
-        price=Decimal(300_000),
-        price_currency="VND",
-        num_in_stock=5,
-    )
+    hold(point, item)
     return point
 
 

@@ -6,7 +6,6 @@ brings both engines up to date with update_places() or rebuild() before it searc
 """
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 
@@ -15,7 +14,7 @@ from search.engines.base import PlaceQuery
 from search.place_records import FAIR, SALES_POINT, all_place_keys, place_records
 from search.text import fold
 from shop.outlets.models import Fair, SalesPoint
-from shop.partner.models import Partner, StockRecord
+from shop.partner.models import Partner
 from tests.factories import (
     THANH_HOA,
     THANH_HOA_WARD,
@@ -25,26 +24,16 @@ from tests.factories import (
     SalesPointFactory,
     certified_product,
 )
+from tests.integration.search.shelf import hold
 
 pytestmark = pytest.mark.django_db
-
-
-def holding(sales_point, product, num_in_stock=5):
-    StockRecord.objects.create(
-        product=product,
-        partner=sales_point.partner,
-        partner_sku=f"SP-{sales_point.pk}-{product.pk}",
-        price=Decimal(120_000),
-        price_currency="VND",
-        num_in_stock=num_in_stock,
-    )
 
 
 @pytest.fixture
 def places():
     """Two open sales points (Hà Tĩnh, Thanh Hóa), a suspended one, a fair to come and a fair over."""
     market = SalesPointFactory(partner__name="Điểm bán OCOP Chợ Đồng Lộc")  # Xã Vũ Quang, Hà Tĩnh
-    holding(market, certified_product(4, title="Nước mắm Cửa Hội"))
+    hold(market, certified_product(4, title="Nước mắm Cửa Hội"))
     tourist = SalesPointFactory(
         partner__name="Trung tâm OCOP Xứ Thanh",
         partner__province_code=THANH_HOA,
@@ -53,9 +42,9 @@ def places():
         location_category=SalesPoint.LocationCategory.TOURIST_AREA,
         operator="Công ty Du lịch Lam Kinh",
     )
-    holding(tourist, certified_product(4, title="Chè xanh Hương Sơn"))
-    holding(tourist, ProductFactory(title="Rượu ngô men lá"))  # not certified: not for sale
-    holding(tourist, certified_product(4, title="Bưởi Phúc Trạch"), num_in_stock=0)  # none left
+    hold(tourist, certified_product(4, title="Chè xanh Hương Sơn"))
+    hold(tourist, ProductFactory(title="Rượu ngô men lá"))  # not certified: not for sale
+    hold(tourist, certified_product(4, title="Bưởi Phúc Trạch"), num_in_stock=0)  # none left
     suspended = SalesPointFactory(partner__name="Điểm bán OCOP Kỳ Anh", status=SalesPoint.Status.SUSPENDED)
     orange = FairFactory(name="Lễ hội Cam Vũ Quang", starts_on=today() + timedelta(days=20))
     booth = BoothFactory(fair=orange, producer__name="HTX Ong mật Sơn Kim")
@@ -130,7 +119,7 @@ def test_every_word_must_match(engine, indexed):
 def test_the_name_ranks_above_what_is_sold_there(engine, indexed):
     honey_shop = SalesPointFactory(partner__name="Cửa hàng Mật ong Hương Khê")
     mixed = SalesPointFactory(partner__name="Điểm bán Nam Đàn")
-    holding(mixed, certified_product(4, title="Mật ong bạc hà"))
+    hold(mixed, certified_product(4, title="Mật ong bạc hà"))
     engine.update_places([(SALES_POINT, honey_shop.pk), (SALES_POINT, mixed.pk)])
     assert found(engine, "mat ong") == [honey_shop.pk, mixed.pk]
 
