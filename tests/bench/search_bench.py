@@ -9,8 +9,9 @@ of the 20,000 products under 60 s. This measures all of it:
   database of the benchmark's own, on PostgreSQL (production's database, with the Redis cache when
   Redis answers), then on SQLite (``make run``'s default, local memory cache); each is built and
   measured in a process of its own.
-- Engines: the database engine on each database; the Elasticsearch engine on PostgreSQL, against an
-  osmem-server started here. osmem is an in-memory emulator of the Elasticsearch REST API, not
+- Engines: the database engine on each database; the Elasticsearch engine on PostgreSQL, against a
+  real Elasticsearch 8 when ``--elasticsearch-url`` (or $ELASTICSEARCH_URL) names one, else against
+  an osmem-server started here. osmem is an in-memory emulator of the Elasticsearch REST API, not
   Elasticsearch: its figures are indicative only.
 - Server time, in-process, with time.perf_counter around the work a request does:
   (a) search: the engine's search_products, then the page's products loaded as search.listing does
@@ -148,6 +149,8 @@ def child_command(args, phase, target):
     command = [sys.executable, __file__, "--child", phase, "--target", target, "--products", str(args.products)]
     command += ["--rounds", str(args.rounds), "--es-rounds", str(args.es_rounds)]
     command += ["--stock-rounds", str(args.stock_rounds), "--warmup", str(args.warmup)]
+    if args.elasticsearch_url:
+        command += ["--elasticsearch-url", args.elasticsearch_url]
     return command
 
 
@@ -172,6 +175,12 @@ def main():
     )
     parser.add_argument("--stock-rounds", type=int, default=1, help="rounds of Oscar's stock search (seconds a query)")
     parser.add_argument("--warmup", type=int, default=1, help="calls of each query before the database's rounds")
+    parser.add_argument(
+        "--elasticsearch-url",
+        default=os.environ.get("ELASTICSEARCH_URL", ""),
+        help="a real Elasticsearch 8 to measure instead of osmem-server (default: $ELASTICSEARCH_URL); "
+        "the benchmark works in indices of its own prefix and deletes them",
+    )
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure the databases a --keep run left")
@@ -210,8 +219,11 @@ def main():
         "es_rounds": args.es_rounds,
         "stock_rounds": args.stock_rounds,
         "warmup": args.warmup,
-        "osmem": "osmem-server, an in-memory emulator of the Elasticsearch REST API, not Elasticsearch: "
+        "osmem": f"the Elasticsearch of --elasticsearch-url ({redacted(args.elasticsearch_url)})"
+        if args.elasticsearch_url
+        else "osmem-server, an in-memory emulator of the Elasticsearch REST API, not Elasticsearch: "
         "its figures are indicative only",
+        "elasticsearch_label": "elasticsearch" if args.elasticsearch_url else "elasticsearch (osmem, indicative)",
         "targets": {target: json.loads((OUT / f"search-{target}.json").read_text()) for target in targets},
     }
     for target in targets:
@@ -268,7 +280,9 @@ def measure_target(args):
     engines = {"database": DatabaseEngine()}
     with contextlib.ExitStack() as stack:
         if args.target == "postgresql":
-            engines["elasticsearch"] = stack.enter_context(osmem_engine())
+            engines["elasticsearch"] = stack.enter_context(
+                real_elasticsearch_engine(args.elasticsearch_url) if args.elasticsearch_url else osmem_engine()
+            )
         results["reindex"] = {}
         for name, engine in engines.items():
             print(f"  {name}: full reindex ...", flush=True)
@@ -326,7 +340,41 @@ def osmem_engine():
         server.close()
 
 
-WAITING_FOR_OSMEM = [0.0]  # seconds, in this process
+@contextlib.contextmanager
+def real_elasticsearch_engine(url):
+    """An ElasticsearchEngine on the Elasticsearch at ``url``, in indices of a prefix of its own,
+    deleted afterwards."""
+    import uuid
+
+    from django.conf import settings
+    from elastic_transport import Urllib3HttpNode
+
+    from search.engines.elasticsearch import ElasticsearchEngine
+
+    class TimedNode(Urllib3HttpNode):
+        def perform_request(self, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return super().perform_request(*args, **kwargs)
+            finally:
+                WAITING_FOR_OSMEM[0] += time.perf_counter() - started
+
+    settings.ELASTICSEARCH_INDEX_PREFIX = f"bench-{uuid.uuid4().hex[:8]}"
+    engine = ElasticsearchEngine(url, node_class=TimedNode, timeout=60)
+    try:
+        yield engine
+    finally:
+        names = list(engine.client.indices.get(index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-*", allow_no_indices=True))
+        if names:
+            engine.client.indices.delete(index=",".join(names), ignore_unavailable=True)
+
+
+def redacted(url):
+    """``url`` without its password."""
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
+
+
+WAITING_FOR_OSMEM = [0.0]  # seconds waiting for the Elasticsearch server's answers, in this process
 
 
 @contextlib.contextmanager
@@ -569,7 +617,7 @@ def report(results):
         print("| engine | what | calls | median ms | p95 ms | Oscar's stock p95 / ours | target | met |")
         print("|---|---|---:|---:|---:|---:|---|---|")
         for name, engine in data["engines"].items():
-            label = f"{name} ({target})" if name == "database" else f"{name} (osmem, indicative)"
+            label = f"{name} ({target})" if name == "database" else results["elasticsearch_label"]
             rows = (
                 ("search: buyer queries, engine + page's products", engine["search"], "ratio"),
                 ("search: facets, sorts, page 3", engine["search_facets_sorts"], None),
@@ -597,7 +645,7 @@ def report(results):
         print("| full reindex | products | seconds | target | met |")
         print("|---|---:|---:|---|---|")
         for name, row in data["reindex"].items():
-            label = f"{name} ({target})" if name == "database" else f"{name} (osmem, indicative)"
+            label = f"{name} ({target})" if name == "database" else results["elasticsearch_label"]
             met = verdict(row["seconds"] < REINDEX_TARGET_SECONDS)
             print(f"| {label} | {row['products']:,} | {row['seconds']} | < {REINDEX_TARGET_SECONDS} s | {met} |")
         print()
@@ -616,7 +664,7 @@ def report(results):
                 shares = engine["waiting_for_osmem_share"]
                 reindex = data["reindex"][name].get("waiting_for_osmem_share", 0)
                 print(
-                    f"  of its time, waiting for osmem's answers: searches {shares['search']:.0%}, suggestions "
+                    f"  of its time, waiting for the server's answers: searches {shares['search']:.0%}, suggestions "
                     f"{shares['suggest']:.0%}, reindex {reindex:.0%}"
                 )
         slowest = stock["slowest"]
