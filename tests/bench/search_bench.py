@@ -321,21 +321,11 @@ def osmem_engine():
     from search.engines.elasticsearch import ElasticsearchEngine
     from tests.integration.search.conftest import OsmemNode
 
-    class TimedOsmemNode(OsmemNode):
-        """OsmemNode that adds up the time spent waiting for osmem's answers."""
-
-        def perform_request(self, *args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return super().perform_request(*args, **kwargs)
-            finally:
-                WAITING_FOR_OSMEM[0] += time.perf_counter() - started
-
     settings.ELASTICSEARCH_INDEX_PREFIX = "bench"
     server = OsmemServer.start(freeze=False, japanese=False)
     try:
         with server.clone() as clone:
-            yield ElasticsearchEngine(clone.url, node_class=TimedOsmemNode, timeout=60)
+            yield ElasticsearchEngine(clone.url, node_class=timed(OsmemNode), timeout=60)
     finally:
         server.close()
 
@@ -351,16 +341,8 @@ def real_elasticsearch_engine(url):
 
     from search.engines.elasticsearch import ElasticsearchEngine
 
-    class TimedNode(Urllib3HttpNode):
-        def perform_request(self, *args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return super().perform_request(*args, **kwargs)
-            finally:
-                WAITING_FOR_OSMEM[0] += time.perf_counter() - started
-
     settings.ELASTICSEARCH_INDEX_PREFIX = f"bench-{uuid.uuid4().hex[:8]}"
-    engine = ElasticsearchEngine(url, node_class=TimedNode, timeout=60)
+    engine = ElasticsearchEngine(url, node_class=timed(Urllib3HttpNode), timeout=60)
     try:
         yield engine
     finally:
@@ -375,6 +357,20 @@ def redacted(url):
 
 
 WAITING_FOR_OSMEM = [0.0]  # seconds waiting for the Elasticsearch server's answers, in this process
+
+
+def timed(node_class):
+    """``node_class`` adding up the time spent waiting for the server's answers (WAITING_FOR_OSMEM)."""
+
+    class TimedNode(node_class):
+        def perform_request(self, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return super().perform_request(*args, **kwargs)
+            finally:
+                WAITING_FOR_OSMEM[0] += time.perf_counter() - started
+
+    return TimedNode
 
 
 @contextlib.contextmanager

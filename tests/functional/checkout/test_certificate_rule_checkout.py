@@ -16,6 +16,7 @@ from oscar.core.loading import get_model
 from catalog.certificates import record_expiries, rerate_certificate, withdraw_certificate
 from catalog.models import Product
 from tests.factories import CertificateFactory, ProductFactory
+from tests.functional.checkout.helpers import up_to_preview
 
 pytestmark = pytest.mark.django_db
 
@@ -85,29 +86,6 @@ def assert_sent_back_to_basket(client, response, message):
     page = client.get(response.url)
     assert message in messages_of(page)
     return page
-
-
-def up_to_preview(client):
-    """A signed-in buyer's way through Oscar's checkout to the preview page."""
-    response = client.get(reverse("checkout:index"), follow=True)
-    assert response.request["PATH_INFO"] == reverse("checkout:shipping-address")
-    response = client.post(
-        reverse("checkout:shipping-address"),
-        {
-            "first_name": "Ngọc Anh",
-            "last_name": "Trần",
-            "line1": "12 Phan Đình Phùng",
-            "line4": "Hà Tĩnh",
-            "postcode": "480000",
-            "country": "VN",
-            "phone_number": "",
-        },
-        follow=True,
-    )
-    assert response.status_code == 200
-    response = client.get(reverse("checkout:preview"))
-    assert response.status_code == 200, response
-    return response
 
 
 def place_order(client):

@@ -11,6 +11,7 @@ from oscar.core.loading import get_model
 
 from shop.partner.models import StockRecord
 from tests.factories import certified_product
+from tests.functional.checkout.helpers import up_to_preview
 
 pytestmark = pytest.mark.django_db
 
@@ -52,25 +53,6 @@ def buyer(english):
 def add(client, product, quantity):
     response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
     assert response.status_code == 302
-
-
-def up_to_preview(client):
-    client.get(reverse("checkout:index"), follow=True)
-    response = client.post(
-        reverse("checkout:shipping-address"),
-        {
-            "first_name": "Ngọc Anh",
-            "last_name": "Trần",
-            "line1": "12 Phan Đình Phùng",
-            "line4": "Hà Tĩnh",
-            "postcode": "480000",
-            "country": "VN",
-            "phone_number": "",
-        },
-        follow=True,
-    )
-    assert response.status_code == 200
-    assert client.get(reverse("checkout:preview")).status_code == 200
 
 
 def place_order(client):
