@@ -41,7 +41,6 @@ import logging
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,6 +50,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from tests.bench.common import percentile, redis_answers  # noqa: E402 (after the path)
+
 OUT = ROOT / "var" / "bench"
 
 TARGET_RATIO = 10  # Oscar's stock p95 over ours, at least
@@ -69,23 +71,6 @@ EXTRA_SEARCHES = [
     {"q": "ruou", "at_sales_point": "on", "sort_by": "newest"},
     {"q": "mat ong", "page": "3"},
 ]
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def redis_answers(url):
-    """Whether a Redis server answers PING at ``url`` (redis://host:port/db)."""
-    match = re.match(r"redis://([^:/]+):(\d+)", url)
-    try:
-        with socket.create_connection((match.group(1), int(match.group(2))), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 # --- the parent: databases, children, report ----------------------------------------------------

@@ -49,6 +49,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from tests.bench.common import percentile, redis_answers  # noqa: E402 (after the path)
+
 OUT = ROOT / "var" / "bench"
 BIN = Path(sys.executable).parent
 
@@ -59,27 +62,10 @@ SERVER_TIMING = re.compile(r"app;dur=([\d.]+)")
 UNLIMITED = str(10**9)
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def redis_answers(url):
-    """Whether a Redis server answers PING at ``url`` (redis://host:port/db)."""
-    match = re.match(r"redis://([^:/]+):(\d+)", url)
-    try:
-        with socket.create_connection((match.group(1), int(match.group(2))), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 # --- the database -------------------------------------------------------------------------------

@@ -3,6 +3,11 @@
 from django.urls import reverse
 
 
+def add(client, product, quantity=1):
+    response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
+    assert response.status_code == 302
+
+
 def up_to_preview(client):
     """A signed-in buyer's way through Oscar's checkout to the preview page."""
     response = client.get(reverse("checkout:index"), follow=True)

@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from freezegun import freeze_time
 from oscar.core.loading import get_model
@@ -16,11 +15,10 @@ from oscar.core.loading import get_model
 from catalog.certificates import record_expiries, rerate_certificate, withdraw_certificate
 from catalog.models import Product
 from tests.factories import CertificateFactory, ProductFactory
-from tests.functional.checkout.helpers import up_to_preview
+from tests.functional.checkout.helpers import add, up_to_preview
 
 pytestmark = pytest.mark.django_db
 
-Country = get_model("address", "Country")
 Order = get_model("order", "Order")
 
 LAST_DAY = date(2026, 6, 30)
@@ -56,24 +54,6 @@ def honey():
 def oranges():
     """Another product, certified for years to come."""
     return certified("Cam bù Hương Sơn", "95000", valid_until=date(2028, 12, 31))
-
-
-@pytest.fixture
-def buyer(english):
-    Country.objects.get_or_create(
-        iso_3166_1_a2="VN",
-        defaults={"name": "Việt Nam", "printable_name": "Việt Nam", "is_shipping_country": True},
-    )
-    user = get_user_model().objects.create_user(username="buyer", email="ngoc.anh@example.vn", password="x")
-    english.force_login(user)
-    english.user = user
-    return english
-
-
-def add(client, product, quantity=1):
-    response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
-    assert response.status_code == 302
-    return response
 
 
 def messages_of(response):

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from oscar.apps.checkout.signals import pre_payment
@@ -11,12 +10,11 @@ from oscar.core.loading import get_model
 
 from shop.partner.models import StockRecord
 from tests.factories import certified_product
-from tests.functional.checkout.helpers import up_to_preview
+from tests.functional.checkout.helpers import add, up_to_preview
 
 pytestmark = pytest.mark.django_db
 
 Basket = get_model("basket", "Basket")
-Country = get_model("address", "Country")
 Order = get_model("order", "Order")
 ShippingAddress = get_model("order", "ShippingAddress")
 UserAddress = get_model("address", "UserAddress")
@@ -36,23 +34,6 @@ def honey():
 @pytest.fixture
 def oranges():
     return certified_product(title="Cam bù Hương Sơn", stock=(Decimal("95000"), 20))
-
-
-@pytest.fixture
-def buyer(english):
-    Country.objects.get_or_create(
-        iso_3166_1_a2="VN",
-        defaults={"name": "Việt Nam", "printable_name": "Việt Nam", "is_shipping_country": True},
-    )
-    user = get_user_model().objects.create_user(username="buyer", email="ngoc.anh@example.vn", password="x")
-    english.force_login(user)
-    english.user = user
-    return english
-
-
-def add(client, product, quantity):
-    response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
-    assert response.status_code == 302
 
 
 def place_order(client):
