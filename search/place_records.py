@@ -14,10 +14,9 @@ from dataclasses import astuple, dataclass
 from datetime import date
 
 from django.db.models import Prefetch
-from django.utils import translation
 from django.utils.html import strip_tags
 
-from search.text import fold
+from search.text import fold, in_both_languages
 from shop.outlets.models import Booth, Fair, SalesPoint
 from shop.partner.places import province_name, ward_name
 
@@ -89,15 +88,6 @@ def place_records(keys):
     return sorted(records, key=lambda record: record.key)
 
 
-def _labels(*choices):
-    """The labels of these choices (TextChoices members), in Vietnamese and in English."""
-    labels = []
-    for language in ("vi", "en"):
-        with translation.override(language):
-            labels += [str(choice.label) for choice in choices]
-    return " ".join(dict.fromkeys(labels))
-
-
 def _join(*parts):
     return " ".join(part.strip() for part in parts if part and part.strip())
 
@@ -115,7 +105,10 @@ def _sales_point_record(sales_point, titles):
         ),
         other=_join(
             sales_point.operator,
-            _labels(SalesPoint.Kind(sales_point.kind), SalesPoint.LocationCategory(sales_point.location_category)),
+            in_both_languages(
+                SalesPoint.Kind(sales_point.kind).label,
+                SalesPoint.LocationCategory(sales_point.location_category).label,
+            ),
             strip_tags(sales_point.description or ""),
         ),
         products=_join(*titles),

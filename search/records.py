@@ -16,11 +16,11 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.utils import translation
 from django.utils.html import strip_tags
 
 from catalog.groups import SUBGROUP_CHOICES, ProductGroup
 from catalog.models import OcopCertificate, Product
+from search.text import in_both_languages
 from shop.outlets.models import Booth, SalesPoint
 from shop.partner.places import province_name, ward_name
 
@@ -64,17 +64,10 @@ class ProductRecord:
 
 
 def group_labels(group, subgroup):
-    """(the group's label, the sub-group's label), each in Vietnamese then English: a buyer may
-    search by either ("đồ uống", "beverages")."""
-    subgroup_labels = dict(SUBGROUP_CHOICES)
-    labels = {"group": [], "subgroup": []}
-    for language in ("vi", "en"):
-        with translation.override(language):
-            if group in ProductGroup.values:
-                labels["group"].append(str(ProductGroup(group).label))
-            if subgroup in subgroup_labels:
-                labels["subgroup"].append(str(subgroup_labels[subgroup]))
-    return " ".join(labels["group"]), " ".join(labels["subgroup"])
+    """(the group's label, the sub-group's label), each in Vietnamese then English."""
+    group_label = ProductGroup(group).label if group in ProductGroup.values else ""
+    subgroup_label = dict(SUBGROUP_CHOICES).get(subgroup, "")
+    return in_both_languages(group_label), in_both_languages(subgroup_label)
 
 
 def with_parents(product_ids):

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
 
 NOT_A_WORD = re.compile(r"[^0-9a-z]+")
 SYNONYMS_FILE = Path(settings.BASE_DIR) / "fixtures" / "search_synonyms.txt"
@@ -48,3 +49,13 @@ def synonym_sets():
 def folded_synonym_sets():
     """synonym_sets() folded: what both engines match on."""
     return tuple(tuple(dict.fromkeys(fold(phrase) for phrase in phrases)) for phrases in synonym_sets())
+
+
+def in_both_languages(*labels):
+    """These (lazily translated) labels in Vietnamese, then in English, each text once, empty ones
+    left out: a buyer may search by either ("đồ uống", "beverages")."""
+    texts = []
+    for language in ("vi", "en"):
+        with translation.override(language):
+            texts += [str(label) for label in labels if label]
+    return " ".join(dict.fromkeys(texts))
