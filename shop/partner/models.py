@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -81,6 +82,59 @@ class Partner(AbstractPartner):
         if self.kind == self.Kind.SALES_POINT:
             return self.sales_point.get_absolute_url()
         return reverse("partner:producer-detail", kwargs={"code": self.code})
+
+
+class ShippingRate(models.Model):
+    """What a producer charges to deliver one order's worth of their goods: a flat charge, or a base
+    charge plus a charge per started kilogram; free from the threshold the producer sets."""
+
+    class Kind(models.TextChoices):
+        FLAT = "flat", _("Flat charge")
+        BY_WEIGHT = "by_weight", _("By weight")
+
+    producer = models.OneToOneField(
+        "partner.Partner",
+        on_delete=models.CASCADE,
+        related_name="shipping_rate",
+        limit_choices_to={"kind": "producer"},
+        verbose_name=_("producer"),
+    )
+    kind = models.CharField(_("how delivery is charged"), max_length=16, choices=Kind.choices, default=Kind.FLAT)
+    base_charge = models.DecimalField(
+        _("charge per order"),
+        max_digits=12,
+        decimal_places=0,
+        default=30000,
+        validators=[MinValueValidator(0)],
+        help_text=_("In đồng. By weight, this covers the first kilogram."),
+    )
+    charge_per_kg = models.DecimalField(
+        _("charge per further kilogram"),
+        max_digits=12,
+        decimal_places=0,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("In đồng, for each started kilogram after the first."),
+    )
+    free_above = models.DecimalField(
+        _("free delivery from"),
+        max_digits=12,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "Orders of this producer's goods worth at least this much (in đồng) are delivered free. Leave empty for never."
+        ),
+    )
+
+    class Meta:
+        app_label = "partner"
+        verbose_name = _("shipping rate")
+        verbose_name_plural = _("shipping rates")
+
+    def __str__(self):
+        return f"{self.producer_id}: {self.kind}"
 
 
 class StockRecordChange(models.Model):

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "shop.apps.ShopConfig",
     "shop.accounts.apps.AccountsConfig",
     "shop.outlets.apps.OutletsConfig",
+    "shop.payments.apps.PaymentsConfig",
     "shop.health.apps.HealthConfig",
     "shop.imports.apps.ImportsConfig",
     "shop.stamps.apps.StampsConfig",
