@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('order', '0025_order_language_shippingaddress_province_code_and_more'),
+        ('order', '0025_fulfilment_groups_and_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
