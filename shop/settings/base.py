@@ -296,6 +296,19 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# Seconds a webhook's signature stays acceptable (Stripe's own default tolerance).
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+
+# --- Payments and delivery -------------------------------------------------
+# A VietQR transfer or a card payment not received within this many hours cancels the order.
+PAYMENT_DEADLINE_HOURS = env.int("PAYMENT_DEADLINE_HOURS", default=24)
+# The account VietQR transfers go to: the bank's NAPAS BIN (6 digits), the account number and holder.
+# Without a BIN and account the bank-transfer option is not offered.
+VIETQR_BANK_BIN = env("VIETQR_BANK_BIN", default="970436")
+VIETQR_ACCOUNT_NUMBER = env("VIETQR_ACCOUNT_NUMBER", default="0011004396666")
+VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", default="SO CONG THUONG HA TINH - CHO OCOP")
+# What a producer without a shipping rate of their own charges to deliver (đồng).
+DEFAULT_SHIPPING_CHARGE = env.int("DEFAULT_SHIPPING_CHARGE", default=30000)
 
 # --- Celery --------------------------------------------------------------
 # An empty value counts as unset (a blank line copied from .env.example must not mean amqp://localhost).
