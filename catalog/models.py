@@ -344,6 +344,15 @@ class Product(AbstractProduct):
         blank=True,
         help_text=_("How this listing is packed and how much it holds, e.g. “Hũ 500 g”; added to the certified name."),
     )
+    weight_grams = models.PositiveIntegerField(
+        _("Shipping weight (g)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The weight of one unit as packed for delivery, in grams; delivery charged by weight uses it. "
+            "Left empty, a unit counts as 500 g."
+        ),
+    )
 
     objects = CertifiedProductQuerySet.as_manager()
 
