@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("shop.health.urls")),
     path("", include("shop.outlets.urls")),
     path("", include("shop.stamps.urls")),
+    path("payments/", include("shop.payments.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

@@ -24,6 +24,7 @@ class DashboardConfig(apps.DashboardConfig):
         self.fulfilment_app = django_apps.get_app_config("fulfilment_dashboard")
         self.producer_reports_app = django_apps.get_app_config("producer_reports_dashboard")
         self.stamps_app = django_apps.get_app_config("stamps_dashboard")
+        self.payments_app = django_apps.get_app_config("payments_dashboard")
 
     def get_urls(self):
         urls = [
@@ -34,5 +35,6 @@ class DashboardConfig(apps.DashboardConfig):
             path("fulfilment/", include(self.fulfilment_app.urls[0])),
             path("monthly-report/", include(self.producer_reports_app.urls[0])),
             path("stamps/", include(self.stamps_app.urls[0])),
+            path("payments/", include(self.payments_app.urls[0])),
         ]
         return super().get_urls() + self.post_process_urls(urls)

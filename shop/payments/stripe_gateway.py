@@ -145,9 +145,9 @@ def confirm_with_payment_method(payment, payment_method_id):
             intent = _new_intent(locked, payment_method=payment_method_id, confirm=True)
         except stripe.CardError as error:
             # Real Stripe names the PaymentIntent it created and failed: keep it as the current one.
-            failed = (error.error and getattr(error.error, "payment_intent", None)) or {}
+            failed = getattr(error.error, "payment_intent", None) if error.error else None
             locked.card_attempts += 1
-            locked.stripe_payment_intent_id = failed.get("id") or None
+            locked.stripe_payment_intent_id = getattr(failed, "id", None) or None
             locked.save(update_fields=["card_attempts", "stripe_payment_intent_id", "updated_at"])
             declined = error
     payment.refresh_from_db()
@@ -170,7 +170,7 @@ def record_card_payment(payment, intent):
     """``intent`` (re-read from Stripe) succeeded for ``payment``: record it when the amount and currency
     are the order's, and owe the buyer their "payment received" e-mail. Returns True when this call
     marked the order paid. A different amount is flagged for staff and does not pay the order."""
-    expected = stripe_amount(payment.order)
+    expected = int(payment.amount)
     if intent.amount != expected or intent.currency != CURRENCY:
         flag(
             ReconciliationFlag.Kind.AMOUNT_MISMATCH,
@@ -186,10 +186,13 @@ def record_card_payment(payment, intent):
 
 
 def owe_payment_received(order):
-    """Queue the buyer's "payment received" e-mail through the order notifications' outbox."""
-    from shop.order import notifications
-
-    notifications.owe(order, "buyer_payment_received")
+    """Queue the buyer's "payment received" e-mail in the order notifications' outbox."""
+    try:
+        from shop.order.notifications import owe
+    except ImportError:
+        logger.error("shop.order.notifications.owe is missing: no payment e-mail for order %s", order.number)
+        return
+    owe(order, "buyer_payment_received")
 
 
 def settle_from_stripe(payment):

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "shop.dashboard.fulfilment.apps.FulfilmentDashboardConfig",
     "shop.dashboard.producer_reports.apps.ProducerReportsDashboardConfig",
     "shop.dashboard.stamps.apps.StampsDashboardConfig",
+    "shop.dashboard.payments.apps.PaymentsDashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
@@ -237,6 +238,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
     {"label": _("My orders"), "icon": "fas fa-shopping-cart", "url_name": "dashboard:producer-order-list"},
     {"label": _("Monthly report"), "icon": "fas fa-chart-bar", "url_name": "dashboard:producer-report"},
     {"label": _("Listing review"), "icon": "fas fa-clipboard-check", "url_name": "dashboard:review-list"},
+    {"label": _("Card payments"), "icon": "fas fa-credit-card", "url_name": "dashboard:card-payment-list"},
     {
         "label": _("Traceability stamps"),
         "icon": "fas fa-qrcode",
@@ -298,6 +300,8 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 # Seconds a webhook's signature stays acceptable (Stripe's own default tolerance).
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# Where the card page loads Stripe.js from (the tests: localstripe's stand-in, <localstripe>/js.stripe.com/v3/).
+STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 
 # --- Payments and delivery -------------------------------------------------
 # A VietQR transfer or a card payment not received within this many hours cancels the order.
@@ -344,6 +348,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-monthly-producer-reports": {
         "task": "shop.order.tasks.send_monthly_reports",
         "schedule": crontab(day_of_month=1, hour=7, minute=0),  # 07:00 on the 1st, CELERY_TIMEZONE
+    },
+    "reconcile-card-payments": {
+        "task": "shop.payments.tasks.reconcile_card_payments",
+        "schedule": 60 * 60,
     },
 }
 
