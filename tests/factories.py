@@ -183,11 +183,10 @@ def placed_order(items, *, user=None, number=None, channel=None, placed_at=None)
     """
     from oscar.apps.address.models import Country
     from oscar.apps.basket.models import Basket
-    from oscar.apps.order.models import ShippingAddress
     from oscar.core.loading import get_class
     from oscar.test.factories import create_order
 
-    from shop.order.models import Order
+    from shop.order.models import Order, ShippingAddress
 
     Selector = get_class("partner.strategy", "Selector")
     basket = Basket.objects.create(owner=user)
