@@ -87,7 +87,7 @@ def refund(payment, amount, *, line=None, reason="", by=None, expected_refunded=
             {
                 "payment_intent": locked.stripe_payment_intent_id,
                 "amount": int(amount),
-                "metadata": {"order_number": locked.order.number, "line": str(line.pk) if line else ""},
+                "metadata": {"order_number": str(locked.order.number), "line": str(line.pk) if line else ""},
             },
             {"idempotency_key": key},
         )

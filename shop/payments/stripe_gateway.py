@@ -61,7 +61,7 @@ def intent_params(order, **extra):
         "amount": stripe_amount(order),
         "currency": CURRENCY,
         "payment_method_types": ["card"],
-        "metadata": {"order_number": order.number},
+        "metadata": {"order_number": str(order.number)},
         **extra,
     }
 
