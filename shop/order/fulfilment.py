@@ -13,6 +13,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
@@ -105,19 +106,28 @@ def advance_line(line, status, *, user, carrier="", tracking_number=""):
     return _move(line, status, user=user, note=note, fields=fields)
 
 
-def cancel_line(line, *, user, reason):
+def cancel_line(line, *, user, reason, notify_buyer=True):
     """Cancel ``line`` before it ships, for ``reason`` (shown to the buyer); its allocated stock returns.
 
     Returns True when the line was cancelled now, False when it already was. Raises ValidationError
-    without a reason or once the line has shipped.
+    without a reason or once the line has shipped. ``notify_buyer=False`` is for a caller that tells
+    the buyer itself, in one e-mail about the whole order (an unpaid order cancelled): the step is
+    recorded as told and no e-mail of its own goes.
     """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the item is cancelled; the buyer will read it.")})
-    return _move(line, LineStatus.CANCELLED, user=user, note=reason, fields={"cancellation_reason": reason})
+    return _move(
+        line,
+        LineStatus.CANCELLED,
+        user=user,
+        note=reason,
+        fields={"cancellation_reason": reason},
+        notify_buyer=notify_buyer,
+    )
 
 
-def _move(line, status, *, user, note, fields):
+def _move(line, status, *, user, note, fields, notify_buyer=True):
     with transaction.atomic():
         # The lock makes a second, simultaneous request wait and then find the step already taken.
         locked = Line.objects.select_for_update().get(pk=line.pk)
@@ -136,8 +146,15 @@ def _move(line, status, *, user, note, fields):
                 _consume_stock(locked, user)
             elif status == LineStatus.CANCELLED:
                 _return_stock(locked)
-            event = LineStatusEvent.objects.create(line=locked, status=status, note=note, changed_by=user)
-            transaction.on_commit(partial(_notify_buyer, event.pk))
+            event = LineStatusEvent.objects.create(
+                line=locked,
+                status=status,
+                note=note,
+                changed_by=user,
+                buyer_notified_at=None if notify_buyer else timezone.now(),
+            )
+            if notify_buyer:
+                transaction.on_commit(partial(_notify_buyer, event.pk))
             moved = True
     line.refresh_from_db()
     return moved

@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -10,7 +11,8 @@ from catalog.tasks import RETRY, producer_addresses
 from shop.imports.spreadsheets import XLSX_CONTENT_TYPE
 from shop.mail import vietnamese_email
 from shop.order.fulfilment import buyer_name
-from shop.order.models import LineStatusEvent, MonthlyReportDispatch
+from shop.order.models import LineStatusEvent, MonthlyReportDispatch, OrderNotification
+from shop.order.notifications import notification_message
 from shop.order.reports import ReportMonth, download_filename, monthly_report, report_deadline, report_xlsx
 from shop.partner.models import Partner
 
@@ -102,3 +104,70 @@ def monthly_report_message(producer, year, month, recipients):
         XLSX_CONTENT_TYPE,
     )
     return message
+
+
+# --- the e-mails an order owes (shop.order.notifications) ---------------------
+
+#: An unsent row younger than this is left to the enqueue of its own commit; older ones the sweep sends.
+PENDING_GRACE = timedelta(minutes=1)
+#: Rows unsent for longer than this are left alone (and logged): the e-mail would come too late to help.
+PENDING_GIVE_UP = timedelta(days=3)
+
+
+@shared_task(**RETRY)
+def send_order_notification(notification_id):
+    """Send one e-mail an order owes, once: the row is locked, sent, and marked ``sent_at``."""
+    with transaction.atomic():
+        notification = (
+            OrderNotification.objects.select_for_update(of=("self",))
+            .filter(pk=notification_id, sent_at__isnull=True)
+            .select_related("order__user", "order__shipping_address", "partner")
+            .first()
+        )
+        if notification is None:
+            return False  # sent already, or the order is gone
+        message = notification_message(notification)
+        if message is None:
+            logger.warning(
+                "Order %s: nobody to send the e-mail %r to (no address); marked done",
+                notification.order.number,
+                notification.kind,
+            )
+        else:
+            message.send()
+        notification.sent_at = timezone.now()
+        notification.save(update_fields=["sent_at"])
+    return message is not None
+
+
+@shared_task(**RETRY)
+def send_pending_order_notifications():
+    """Every minute: enqueue the owed e-mails still unsent a minute after they were written — those whose
+    enqueue failed while the broker was down, or whose task was lost. Sending stays once per row."""
+    now = timezone.now()
+    pending = OrderNotification.objects.filter(sent_at__isnull=True, created_at__lte=now - PENDING_GRACE)
+    stale = pending.filter(created_at__lt=now - PENDING_GIVE_UP).count()
+    if stale:
+        logger.warning("%s order e-mail(s) unsent for more than %s; the sweep leaves them", stale, PENDING_GIVE_UP)
+    ids = list(pending.filter(created_at__gte=now - PENDING_GIVE_UP).order_by("pk").values_list("pk", flat=True))
+    for notification_id in ids:
+        send_order_notification.delay(notification_id)
+    return len(ids)
+
+
+@shared_task(**RETRY)
+def cancel_overdue_payments():
+    """Every 15 minutes: cancel the orders whose VietQR transfer or card payment is still awaited after its
+    deadline (shop.payments.deadlines). Returns how many were cancelled; one failing payment does not
+    stop the others, and is tried again on the next run."""
+    from shop.payments.deadlines import cancel_overdue_payment, overdue_payments
+
+    now = timezone.now()
+    cancelled = 0
+    for payment in overdue_payments(now).select_related("order"):
+        try:
+            if cancel_overdue_payment(payment, now):
+                cancelled += 1
+        except Exception:
+            logger.exception("Overdue payment %s of order %s could not be settled", payment.pk, payment.order_id)
+    return cancelled
