@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import PhoneNumber
 
 from shop.checkout.options import (
     DELIVERY,
@@ -88,7 +89,13 @@ class FulfilmentForm(forms.Form):
         help_text=_("The producer, the carrier or the sales point calls this number."),
     )
     province_code = forms.TypedChoiceField(label=_("Province"), coerce=int, required=False, empty_value=None)
-    ward_code = forms.TypedChoiceField(label=_("Commune / ward"), coerce=int, required=False, empty_value=None)
+    ward_code = forms.TypedChoiceField(
+        label=_("Commune / ward"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("This commune or ward is not in the chosen province.")},
+    )
     street = forms.CharField(
         label=_("House number and street"), max_length=255, required=False, help_text=_("Or village and hamlet.")
     )
@@ -197,7 +204,7 @@ class FulfilmentForm(forms.Form):
         data = self.cleaned_data
         fields = {
             "first_name": data["recipient_name"].strip(),
-            "phone_number": data["phone_number"],
+            "phone_number": PhoneNumber.from_string(data["phone_number"]),
             "country_id": "VN",
         }
         if self.delivers:

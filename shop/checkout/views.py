@@ -13,7 +13,6 @@ from oscar.apps.checkout import views
 from oscar.core.loading import get_model
 
 from shop.checkout.forms import FulfilmentForm, GroupOptions, PaymentMethodForm
-from shop.checkout.mixins import OrderPlacementMixin
 from shop.checkout.options import (
     ChoiceNoLongerPossible,
     booth_day_value,
@@ -148,8 +147,8 @@ class PaymentMethodView(CheckoutSessionMixin, generic.FormView):
         return super().form_valid(form)
 
 
-class PaymentDetailsView(OrderPlacementMixin, views.PaymentDetailsView):
-    """Oscar's preview and place-order step. There are no payment details to enter before the order:
+class PaymentDetailsView(views.PaymentDetailsView):
+    """Oscar's preview and place-order step (its OrderPlacementMixin is ours, shop.checkout.mixins). There are no payment details to enter before the order:
     the payment-details URL leads to the preview."""
 
     pre_conditions = [
