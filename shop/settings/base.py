@@ -353,6 +353,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.payments.tasks.reconcile_card_payments",
         "schedule": 60 * 60,
     },
+    # The e-mails an order owes that are still unsent a minute on (the broker was down when it committed).
+    "send-pending-order-emails": {
+        "task": "shop.order.tasks.send_pending_order_notifications",
+        "schedule": 60,
+    },
+    # Orders whose VietQR transfer or card payment is still awaited after PAYMENT_DEADLINE_HOURS are cancelled.
+    "cancel-overdue-payments": {
+        "task": "shop.order.tasks.cancel_overdue_payments",
+        "schedule": 60 * 15,
+    },
 }
 
 LOGGING = {

@@ -38,9 +38,10 @@ class SplitOrder:
         return result
 
 
-def split_order(*, number="100101", language="vi", method="vietqr", buyer_email="lan@example.vn"):
+def split_order(*, number="100101", language="vi", method="vietqr", buyer_email="lan@example.vn", tag=""):
+    """``tag`` tells apart the staff e-mail addresses of a second order in the same test."""
     orange_producer = ProducerFactory(name="HTX Cam Vũ Quang", email="camvuquang@example.vn")
-    partner_staff(orange_producer, "hung@example.vn")
+    partner_staff(orange_producer, f"hung{tag}@example.vn")
     tea_producer = ProducerFactory(name="HTX Chè Hương Sơn", email="chehuongson@example.vn")
     sales_point = SalesPointFactory(
         partner__name="Điểm bán OCOP Thành Sen",
@@ -48,7 +49,7 @@ def split_order(*, number="100101", language="vi", method="vietqr", buyer_email=
         partner__street_address="25 Phan Đình Phùng",
         opening_hours="7:00–21:00 hằng ngày",
     )
-    partner_staff(sales_point.partner, "thu@example.vn")
+    partner_staff(sales_point.partner, f"thu{tag}@example.vn")
     orange = certified_product(
         producer=orange_producer, title="Cam bù Vũ Quang – thùng 5 kg", stock=(Decimal("225000"), 20)
     )
