@@ -46,6 +46,11 @@ def producer_of(user):
     return next((partner for partner in _partners_of(user) if partner.kind == Partner.Kind.PRODUCER), None)
 
 
+def sales_point_of(user):
+    """The sales point partner ``user`` operates, or None."""
+    return next((partner for partner in _partners_of(user) if partner.kind == Partner.Kind.SALES_POINT), None)
+
+
 def _partners_of(user):
     # Remembered on the request's user: the menu asks for every entry.
     if not user.is_authenticated:
@@ -108,6 +113,19 @@ class ProducerDashboardMixin:
     @cached_property
     def producer(self):
         return producer_of(self.request.user)
+
+
+class SalesPointDashboardMixin:
+    """A page of a sales point's own dashboard: ``self.sales_point_partner`` is the signed-in user's sales point."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if sales_point_of(request.user) is None:
+            raise PermissionDenied(_("This page is for the staff of an OCOP sales point."))
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def sales_point_partner(self):
+        return sales_point_of(self.request.user)
 
 
 class PartnerDashboardMixin:

@@ -25,6 +25,9 @@ class DashboardConfig(apps.DashboardConfig):
         self.producer_reports_app = django_apps.get_app_config("producer_reports_dashboard")
         self.stamps_app = django_apps.get_app_config("stamps_dashboard")
         self.payments_app = django_apps.get_app_config("payments_dashboard")
+        self.delivery_app = django_apps.get_app_config("delivery_dashboard")
+        self.pickups_app = django_apps.get_app_config("pickups_dashboard")
+        self.transfers_app = django_apps.get_app_config("transfers_dashboard")
 
     def get_urls(self):
         urls = [
@@ -36,5 +39,8 @@ class DashboardConfig(apps.DashboardConfig):
             path("monthly-report/", include(self.producer_reports_app.urls[0])),
             path("stamps/", include(self.stamps_app.urls[0])),
             path("payments/", include(self.payments_app.urls[0])),
+            path("delivery-charges/", include(self.delivery_app.urls[0])),
+            path("pickups/", include(self.pickups_app.urls[0])),
+            path("transfers/", include(self.transfers_app.urls[0])),
         ]
         return super().get_urls() + self.post_process_urls(urls)

@@ -7,10 +7,20 @@ from shop.dashboard.access import (
     is_coordination_officer,
     is_officer,
     producer_of,
+    sales_point_of,
 )
 
 # Pages for a producer's staff only; a sales point operator's menu leaves them out.
-PRODUCER_ONLY_APPS = {"listings_dashboard", "imports_dashboard", "fulfilment_dashboard", "producer_reports_dashboard"}
+PRODUCER_ONLY_APPS = {
+    "listings_dashboard",
+    "imports_dashboard",
+    "fulfilment_dashboard",
+    "producer_reports_dashboard",
+    "delivery_dashboard",
+    "transfers_dashboard",
+}
+# Pages for a sales point's staff only.
+SALES_POINT_ONLY_APPS = {"pickups_dashboard"}
 
 
 def dashboard_access_fn(user, url_name, url_args=None, url_kwargs=None):
@@ -27,5 +37,9 @@ def dashboard_access_fn(user, url_name, url_args=None, url_kwargs=None):
     if url_name is not None and not user.is_staff and producer_of(user) is None:
         config = _dashboard_url_names_to_config().get(url_name.split(":")[-1])
         if config is not None and config.label in PRODUCER_ONLY_APPS:
+            return False
+    if url_name is not None and sales_point_of(user) is None:
+        config = _dashboard_url_names_to_config().get(url_name.split(":")[-1])
+        if config is not None and config.label in SALES_POINT_ONLY_APPS:
             return False
     return default_access_fn(user, url_name, url_args, url_kwargs)

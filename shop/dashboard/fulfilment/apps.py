@@ -18,5 +18,6 @@ class FulfilmentDashboardConfig(OscarDashboardConfig):
             path("", views.ProducerOrderListView.as_view(), name="producer-order-list"),
             path("orders/<str:number>/", views.ProducerOrderDetailView.as_view(), name="producer-order-detail"),
             path("lines/<int:pk>/", views.ProducerLineUpdateView.as_view(), name="producer-line-update"),
+            path("pickups/<int:pk>/", views.ProducerPickupUpdateView.as_view(), name="producer-pickup-update"),
         ]
         return self.post_process_urls(urls)

@@ -64,6 +64,24 @@ def packaging_field():
     )
 
 
+def weight_field():
+    return forms.IntegerField(
+        label=_("Shipping weight (g)"),
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        help_text=_(
+            "One unit as packed for delivery, in grams, e.g. 1200 for a 1 kg jar in its box. "
+            "Delivery charged by weight uses it; left empty, a unit counts as 500 g."
+        ),
+        error_messages={
+            "min_value": _("Enter the weight in grams: at least 1."),
+            "max_value": _("A unit cannot weigh more than 1 tonne; enter the weight in grams."),
+            "invalid": _("Enter the weight as a whole number of grams."),
+        },
+    )
+
+
 def description_field():
     return forms.CharField(
         label=_("Description"),
@@ -87,6 +105,7 @@ class ListingCreateForm(ListingPhotosMixin, ListingTextMixin, forms.Form):
     description = description_field()
     price = VndPriceField(label=_("Price (₫, VAT included)"))
     num_in_stock = forms.IntegerField(label=_("Stock"), min_value=0, initial=0)
+    weight_grams = weight_field()
 
     def __init__(self, *args, certificates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,7 +114,9 @@ class ListingCreateForm(ListingPhotosMixin, ListingTextMixin, forms.Form):
 
     @property
     def text_fields(self):
-        return [self[name] for name in ("certificate", "packaging", "description", "price", "num_in_stock")]
+        return [
+            self[name] for name in ("certificate", "packaging", "description", "price", "num_in_stock", "weight_grams")
+        ]
 
 
 class ListingUpdateForm(ListingPhotosMixin, ListingTextMixin, forms.Form):
@@ -103,6 +124,7 @@ class ListingUpdateForm(ListingPhotosMixin, ListingTextMixin, forms.Form):
 
     packaging = packaging_field()
     description = description_field()
+    weight_grams = weight_field()
     remove_images = forms.ModelMultipleChoiceField(
         label=_("Photos to take down"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )

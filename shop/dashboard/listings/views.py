@@ -85,6 +85,9 @@ class ProductCreateView(ProducerDashboardMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
+        if data["weight_grams"] is not None:
+            # The shipping weight is not reviewed: it prices delivery and says nothing the certificate governs.
+            Product.objects.filter(pk=product.pk).update(weight_grams=data["weight_grams"])
         messages.success(
             self.request,
             _("“%(title)s” was sent to the coordination office for review; it goes on sale once approved.")
@@ -121,7 +124,11 @@ class ProductUpdateView(ProducerDashboardMixin, FormView):
 
     def get_initial(self):
         source = self.get_draft() or self.get_product()
-        initial = {"packaging": source.packaging, "description": source.description}
+        initial = {
+            "packaging": source.packaging,
+            "description": source.description,
+            "weight_grams": self.get_product().weight_grams,
+        }
         if self.get_draft() is not None and self.get_draft().is_pending:
             initial["remove_images"] = list(self.get_draft().removed_images.all())
         return initial
@@ -163,13 +170,18 @@ class ProductUpdateView(ProducerDashboardMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        if revision is None:
-            messages.info(self.request, _("Nothing that needs review was changed."))
-        else:
+        weight_changed = data["weight_grams"] != product.weight_grams
+        if weight_changed:
+            # Live at once: the shipping weight prices delivery and is not part of the listing review.
+            Product.objects.filter(pk=product.pk).update(weight_grams=data["weight_grams"])
+            messages.success(self.request, _("The shipping weight is saved; it counts from now on."))
+        if revision is not None:
             messages.success(
                 self.request,
                 _("Your changes were sent to the coordination office; buyers see them once they are approved."),
             )
+        elif not weight_changed:
+            messages.info(self.request, _("Nothing that needs review was changed."))
         return redirect("dashboard:producer-product-update", pk=product.pk)
 
 

@@ -277,6 +277,7 @@ def test_the_edit_page_shows_the_certificate_fields_read_only(client_a, live_lis
     assert set(form.fields) == {
         "packaging",
         "description",
+        "weight_grams",
         "remove_images",
         "withdraw_photos",
         "photo_1",
