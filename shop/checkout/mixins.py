@@ -45,6 +45,7 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
                 placed = Order.objects.filter(number=order_number).first()
                 if placed is not None:
                     logger.info("Order #%s: already placed, not placing it twice", order_number)
+                    basket.submit()  # this request froze it again
                     return redirect(self.after_placing_url(placed))
                 return super().handle_order_placement(order_number, user, basket, *args, **kwargs)
         except SoldOut as sold_out:
