@@ -313,10 +313,10 @@ STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 # A VietQR transfer or a card payment not received within this many hours cancels the order.
 PAYMENT_DEADLINE_HOURS = env.int("PAYMENT_DEADLINE_HOURS", default=24)
 # The account VietQR transfers go to: the bank's NAPAS BIN (6 digits), the account number and holder.
-# Without a BIN and account the bank-transfer option is not offered.
-VIETQR_BANK_BIN = env("VIETQR_BANK_BIN", default="970436")
-VIETQR_ACCOUNT_NUMBER = env("VIETQR_ACCOUNT_NUMBER", default="0011004396666")
-VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", default="SO CONG THUONG HA TINH - CHO OCOP")
+# Without a BIN and account the bank-transfer option is not offered (dev and test settings name a demo account).
+VIETQR_BANK_BIN = env("VIETQR_BANK_BIN", default="")
+VIETQR_ACCOUNT_NUMBER = env("VIETQR_ACCOUNT_NUMBER", default="")
+VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", default="")
 # What a producer without a shipping rate of their own charges to deliver (đồng).
 DEFAULT_SHIPPING_CHARGE = env.int("DEFAULT_SHIPPING_CHARGE", default=30000)
 

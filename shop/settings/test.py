@@ -22,3 +22,8 @@ SEARCH_INDEX_AFTER_COMMIT = False
 # Elasticsearch tests at a real cluster (tests/integration/search/conftest.py), in indices of each
 # test's own prefix; every other test leaves that cluster alone.
 ELASTICSEARCH_URL = ""
+
+# A demo account for VietQR transfers (Vietcombank's BIN), so that the option can be tried; production names its own.
+VIETQR_BANK_BIN = env("VIETQR_BANK_BIN", default="970436")  # noqa: F405
+VIETQR_ACCOUNT_NUMBER = env("VIETQR_ACCOUNT_NUMBER", default="0011004396666")  # noqa: F405
+VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", default="CHO OCOP DEMO")  # noqa: F405
