@@ -15,7 +15,7 @@ from shop.checkout.options import (
     booth_day_value,
     parse_booth_day,
 )
-from shop.order.models import FulfilmentChannel
+from shop.order.models import RECEIVING_LABELS
 from shop.partner.places import province_choices, province_name, ward_belongs_to_province, ward_choices, ward_name
 from shop.payments.models import PaymentMethod
 
@@ -117,7 +117,7 @@ class FulfilmentForm(forms.Form):
             producer_id = options.producer_id
             self.fields[f"method_{producer_id}"] = forms.ChoiceField(
                 label=_("How do you want to receive it?"),
-                choices=[(method, FulfilmentChannel(method).label) for method in options.methods],
+                choices=[(method, RECEIVING_LABELS[method]) for method in options.methods],
                 widget=forms.RadioSelect,
                 initial=DELIVERY,
             )

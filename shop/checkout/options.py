@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from catalog.models import today
-from shop.order.models import FulfilmentChannel
+from shop.order.models import RECEIVING_LABELS, FulfilmentChannel
 from shop.outlets.models import Booth, SalesPoint
 from shop.partner.models import Partner, StockRecord
 from shop.partner.shipping import delivery_charge
@@ -207,7 +207,7 @@ class ResolvedGroup:
 
     @property
     def method_label(self):
-        return FulfilmentChannel(self.method).label
+        return RECEIVING_LABELS[self.method]
 
     @property
     def is_delivery(self):

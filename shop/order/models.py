@@ -53,6 +53,14 @@ class ShippingAddress(AbstractShippingAddress):
         return ward_name(self.ward_code)
 
 
+#: How a buyer receives a part of an order, in the buyer's words (the channels' labels are the monthly report's).
+RECEIVING_LABELS = {
+    FulfilmentChannel.DELIVERY: _("Delivery to your address"),
+    FulfilmentChannel.SALES_POINT_PICKUP: _("Pickup at a sales point"),
+    FulfilmentChannel.FAIR_PICKUP: _("Pickup at the producer's fair booth"),
+}
+
+
 class FulfilmentGroup(models.Model):
     """One producer's part of an order and how the buyer receives it: delivered, or picked up at a
     sales point (from the sales point's stock) or at the producer's booth at a fair."""
@@ -107,7 +115,7 @@ class FulfilmentGroup(models.Model):
 
     @property
     def method_label(self):
-        return FulfilmentChannel(self.method).label
+        return RECEIVING_LABELS[self.method]
 
     @property
     def is_pickup(self):
