@@ -1,0 +1,3 @@
+"""localstripe for the card journey (tests/localstripe.py)."""
+
+from tests.localstripe import localstripe, localstripe_url, webhooks_to  # noqa: F401
