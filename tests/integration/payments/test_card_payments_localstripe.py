@@ -14,7 +14,7 @@ from django.urls import reverse
 from shop.payments import stripe_gateway
 from shop.payments.models import PaymentState, StripeEvent
 from tests.integration.conftest import wait_for
-from tests.integration.payments.conftest import PUBLISHABLE_KEY, new_token
+from tests.localstripe import PUBLISHABLE_KEY, new_token
 from tests.unit.payments.cards import card_order, event_payload, sign
 
 # serialized_rollback: the data the migrations made comes back after the flush, for the tests that follow.
@@ -72,7 +72,7 @@ def paid_within(order, seconds=15):
 
 
 def stripe_get(localstripe, path, **params):
-    from tests.integration.payments.conftest import SECRET_KEY
+    from tests.localstripe import SECRET_KEY
 
     response = requests.get(f"{localstripe}{path}", params=params, auth=(SECRET_KEY, ""), timeout=5)
     response.raise_for_status()
@@ -156,7 +156,7 @@ def test_concurrent_deliveries_of_one_event_store_and_process_it_once(
 
     order = card_order()
     # No webhook from localstripe for this one: the test delivers the event itself, ten times at once.
-    from tests.integration.payments.conftest import NOWHERE, register_webhook
+    from tests.localstripe import NOWHERE, register_webhook
 
     register_webhook(localstripe, NOWHERE)
     intent = stripe_gateway.confirm_with_payment_method(order.payment, "pm_card_visa")

@@ -8,7 +8,7 @@ from shop.payments.models import PaymentState, ReconciliationFlag, Refund
 from shop.payments.refunds import refund
 from shop.payments.services import record_payment
 from shop.payments.tasks import reconcile_card_payments
-from tests.integration.payments.conftest import SECRET_KEY
+from tests.localstripe import SECRET_KEY
 from tests.unit.payments.cards import card_order
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -66,7 +66,7 @@ def test_paid_order_without_a_successful_charge_is_flagged(client, localstripe):
 def test_payment_whose_webhook_was_lost_is_recorded_not_flagged(localstripe):
     order = card_order()
     stripe_gateway.confirm_with_payment_method(order.payment, "pm_card_visa")  # no webhook registered
-    counts = reconcile_card_payments.delay().get()
+    counts = reconcile_card_payments.apply().result
     order.payment.refresh_from_db()
     assert order.payment.state == PaymentState.PAID
     assert counts["recorded"] == 1
