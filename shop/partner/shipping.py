@@ -26,7 +26,10 @@ GRAMS_PER_KG = 1000
 
 
 def unit_weight_grams(product):
-    """The shipping weight of one unit of ``product``: its own, its parent's, else UNKNOWN_WEIGHT_GRAMS."""
+    """The shipping weight of one unit of ``product``: its own, its parent's, else UNKNOWN_WEIGHT_GRAMS
+    (also for a line whose product no longer exists)."""
+    if product is None:
+        return UNKNOWN_WEIGHT_GRAMS
     if product.weight_grams:
         return product.weight_grams
     parent = product.parent if product.parent_id else None

@@ -64,6 +64,11 @@ def test_a_product_without_a_weight_counts_the_named_constant(producer):
     assert delivery_charge(producer, [line(unweighed, 3)]) == Decimal(25000)  # 1500 g
 
 
+def test_a_line_whose_product_is_gone_counts_the_unknown_weight(producer):
+    ShippingRate.objects.create(producer=producer, kind="by_weight", base_charge=20000, charge_per_kg=5000)
+    assert delivery_charge(producer, [line(None, 3)]) == Decimal(25000)  # 1500 g
+
+
 def test_a_variant_without_a_weight_takes_its_parents(producer):
     from catalog.models import Product
 
