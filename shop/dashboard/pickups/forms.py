@@ -1,4 +1,7 @@
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shop.order.pickups import CANCEL, COLLECTED, READY, cancel_group, mark_collected, mark_ready
@@ -37,10 +40,6 @@ def pickup_form(group, data=None):
 def apply_pickup_action(request, group, on_error):
     """Run the posted step on ``group`` and say how it went in the messages; returns the bound form
     when it could not be taken (to show with its errors), else None."""
-    from django.contrib import messages
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext
-
     form = pickup_form(group, request.POST)
     if form.is_valid():
         try:
