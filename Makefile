@@ -25,7 +25,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || \
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run serve migrate demo test test-only lint format bench bench-stamps bench-search messages check-deploy clean venv install install-test
+.PHONY: help run serve migrate demo test test-only lint format bench bench-stamps bench-search bench-checkout messages check-deploy clean venv install install-test
 
 help:
 	@echo "make run        create .venv, install, migrate, load the demo data and serve http://$(HOST):$(PORT)"
@@ -33,9 +33,10 @@ help:
 	@echo "make lint       ruff check + ruff format --check"
 	@echo "make format     ruff format + ruff check --fix"
 	@echo "make demo       (re)load the demo data (idempotent)"
-	@echo "make bench      run the benchmarks in tests/bench (storefront on SQLite, stamps on PostgreSQL, search)"
+	@echo "make bench      run the benchmarks in tests/bench (storefront on SQLite, stamps on PostgreSQL, search, checkout)"
 	@echo "make bench-stamps  only the stamps one: /t/<code> under gunicorn with 1k and 1M stamps (PostgreSQL)"
 	@echo "make bench-search  only the search one: both engines and Oscar's stock search, 20,000 products (PostgreSQL, SQLite)"
+	@echo "make bench-checkout  only the checkout one: orders a second and the place-order time, two producers, cash (PostgreSQL)"
 	@echo "make messages   extract and compile the Vietnamese translations (needs GNU gettext)"
 	@echo "make clean      remove .venv, the SQLite database and var/"
 
@@ -92,6 +93,7 @@ bench: install-test
 	$(PY) tests/bench/run_bench.py
 	$(PY) tests/bench/stamps_bench.py
 	$(PY) tests/bench/search_bench.py
+	$(PY) tests/bench/checkout_bench.py
 
 # /t/<code> under gunicorn with 1,000 and 1,000,000 stamps, and a 100,000-stamp batch (PostgreSQL on 127.0.0.1).
 bench-stamps: install-test
@@ -101,6 +103,12 @@ bench-stamps: install-test
 # products (PostgreSQL on 127.0.0.1 and SQLite; Elasticsearch emulated by osmem-server).
 bench-search: install-test
 	$(PY) tests/bench/search_bench.py
+
+# Signed-in buyers place orders of two producers' products (one delivered, the other delivered or picked up
+# at a sales point), paid in cash, through the checkout's views in-process: one at a time and several at
+# once (PostgreSQL on 127.0.0.1, the demo data; Celery's memory broker, so no worker is needed).
+bench-checkout: install-test
+	$(PY) tests/bench/checkout_bench.py
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=shop.settings.production \
