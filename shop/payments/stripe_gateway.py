@@ -200,7 +200,8 @@ def settle_from_stripe(payment):
     order's amount) → the payment is recorded and True; otherwise the PaymentIntent is cancelled when it
     still can be, so that it can no longer take money, and False.
 
-    Called by the cancellation of unpaid orders; safe to call twice."""
+    Called by the cancellation of unpaid orders; safe to call twice. Raises ``stripe.StripeError`` when
+    Stripe cannot be asked: the caller must then leave the order as it is and try again later."""
     if payment.method != PaymentMethod.CARD or not payment.stripe_payment_intent_id:
         return False
     if payment.is_settled:

@@ -164,7 +164,7 @@ class CardReturnView(View):
         if payment.state != PaymentState.AWAITING:
             return "other"
         if not payment.stripe_payment_intent_id or not stripe_gateway.card_payments_enabled():
-            return "failed"
+            return "unfinished"
         try:
             intent = stripe_gateway.retrieve_intent(payment.stripe_payment_intent_id)
         except stripe.StripeError:

@@ -177,3 +177,12 @@ def test_cancelled_order_says_so(english, stripe_fake):
     page = english.get(url("card-return", order))
     assert page.context["outcome"] == "cancelled"
     assert "cancelled because it was not paid in time" in page.content.decode()
+
+
+def test_return_page_before_any_attempt_says_not_paid_yet(english, no_stripe):
+    order = card_order()
+    page = english.get(url("card-return", order))
+    assert page.context["outcome"] == "unfinished"
+    body = page.content.decode()
+    assert "The order is not paid yet." in body
+    assert "nothing was charged" not in body
