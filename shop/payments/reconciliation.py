@@ -3,9 +3,10 @@
 Each run (hourly, shop.payments.tasks.reconcile_card_payments):
 
 1. processes the webhook events stored but left unprocessed (their task failed for good);
-2. lists Stripe's PaymentIntents of the window: a succeeded one whose order is still awaiting its
-   payment is recorded (its webhook was lost); one with no order, a cancelled order, or an order paid by
-   another PaymentIntent is flagged CHARGED_WITHOUT_PAID_ORDER;
+2. lists Stripe's PaymentIntents of the window: a succeeded one whose order is not paid is applied as
+   its webhook would have been (shop.payments.webhooks.apply_payment_intent: the order paid; if it was
+   cancelled meanwhile, the money recorded and flagged CHARGED_WITHOUT_PAID_ORDER for a refund); one
+   with no order, or of an order paid by another PaymentIntent, is flagged CHARGED_WITHOUT_PAID_ORDER;
 3. re-reads the PaymentIntent of each card payment we hold as received in the window: one that Stripe
    does not have as succeeded is flagged PAID_WITHOUT_CHARGE.
 
@@ -67,24 +68,17 @@ def check_stripe_side(since, counts):
             counts["flagged"] += 1
         elif payment.is_settled and payment.stripe_payment_intent_id == intent.id:
             continue
-        elif payment.state == PaymentState.AWAITING:
+        elif not payment.is_settled:
+            # Its webhook never reached us (or failed for good): do what it would have done.
             outcome = webhooks.apply_payment_intent(intent)
             counts["recorded"] += 1
             logger.warning("Reconciliation: PaymentIntent %s had not reached us: %s", intent.id, outcome)
-        elif payment.is_settled:
-            stripe_gateway.flag(
-                Kind.CHARGED_WITHOUT_PAID_ORDER,
-                intent,
-                payment,
-                f"order {payment.order.number} was paid by {payment.stripe_payment_intent_id}",
-            )
-            counts["flagged"] += 1
         else:
             stripe_gateway.flag(
                 Kind.CHARGED_WITHOUT_PAID_ORDER,
                 intent,
                 payment,
-                f"order {payment.order.number} is {payment.get_state_display()}",
+                f"order {payment.order.number} was paid by {payment.stripe_payment_intent_id}",
             )
             counts["flagged"] += 1
 

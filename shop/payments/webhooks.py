@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from shop.payments import stripe_gateway
-from shop.payments.models import Payment, StripeEvent
+from shop.payments.models import Payment, PaymentState, StripeEvent
 
 logger = logging.getLogger(__name__)
 
@@ -104,35 +104,48 @@ def process_event(event_pk):
 
 
 def apply_payment_intent(intent):
-    """Bring our payment in line with ``intent`` (as Stripe has it now); returns what was done."""
+    """Bring our payment in line with ``intent`` (as Stripe has it now); returns what was done.
+
+    A succeeded PaymentIntent pays its order (once, for the order's amount and in đồng). If the order
+    was given up meanwhile (cancelled unpaid), the money is recorded all the same, as
+    shop.payments.services.record_payment does for any late money, and flagged for staff to refund."""
+    Kind = stripe_gateway.ReconciliationFlag.Kind
     payment = find_payment(intent)
     if payment is None:
         if intent.status == "succeeded":
             stripe_gateway.flag(
-                stripe_gateway.ReconciliationFlag.Kind.CHARGED_WITHOUT_PAID_ORDER,
-                intent,
-                details=f"no order for PaymentIntent {intent.id}",
+                Kind.CHARGED_WITHOUT_PAID_ORDER, intent, details=f"no order for PaymentIntent {intent.id}"
             )
             return "succeeded, no order: flagged"
         return f"{intent.status}, no order"
+    number = payment.order.number
     if intent.status != "succeeded":
-        return f"{intent.status}: order {payment.order.number} unchanged"
-    if payment.stripe_payment_intent_id and payment.stripe_payment_intent_id != intent.id:
+        return f"{intent.status}: order {number} unchanged"
+    if payment.stripe_payment_intent_id != intent.id:
         if payment.is_settled:
             # A second PaymentIntent of an order already paid took money too.
             stripe_gateway.flag(
-                stripe_gateway.ReconciliationFlag.Kind.CHARGED_WITHOUT_PAID_ORDER,
+                Kind.CHARGED_WITHOUT_PAID_ORDER,
                 intent,
                 payment,
-                f"order {payment.order.number} was paid by {payment.stripe_payment_intent_id}",
+                f"order {number} was paid by {payment.stripe_payment_intent_id}",
             )
             return "succeeded, order paid by another PaymentIntent: flagged"
-        # An earlier attempt succeeded after all: it is the one that pays the order.
+        # An earlier attempt succeeded after all (or the current one's id was never stored): it pays.
         Payment.objects.filter(pk=payment.pk).update(stripe_payment_intent_id=intent.id)
         payment.stripe_payment_intent_id = intent.id
+    was_cancelled = payment.state == PaymentState.CANCELLED
     if stripe_gateway.record_card_payment(payment, intent):
-        return f"succeeded: order {payment.order.number} paid"
+        if was_cancelled:
+            stripe_gateway.flag(
+                Kind.CHARGED_WITHOUT_PAID_ORDER,
+                intent,
+                payment,
+                f"order {number} was cancelled unpaid before this payment arrived: refund it",
+            )
+            return f"succeeded: order {number} was cancelled; payment recorded and flagged"
+        return f"succeeded: order {number} paid"
     payment.refresh_from_db()
     if payment.is_settled:
-        return f"succeeded: order {payment.order.number} already paid"
-    return f"succeeded: amount {intent.amount} {intent.currency} differs from order {payment.order.number}: flagged"
+        return f"succeeded: order {number} already paid"
+    return f"succeeded: amount {intent.amount} {intent.currency} differs from order {number}: flagged"

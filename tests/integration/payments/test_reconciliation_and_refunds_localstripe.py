@@ -44,6 +44,10 @@ def test_charged_without_a_paid_order_is_flagged_once(localstripe):
     assert flags.get(payment_intent_id=on_cancelled.id).payment == cancelled.payment
     assert flags.get(payment_intent_id=orphan.id).payment is None
     assert flags.count() == 2
+    # The money of the cancelled order is recorded all the same (never lost), for staff to refund.
+    cancelled.payment.refresh_from_db()
+    assert cancelled.payment.state == PaymentState.PAID
+    assert cancelled.payment.stripe_payment_intent_id == on_cancelled.id
 
 
 def test_paid_order_without_a_successful_charge_is_flagged(client, localstripe):

@@ -225,3 +225,32 @@ def test_events_of_other_kinds_are_stored_and_ignored(client, stripe_fake, djang
         assert post(client, payload, sign(payload)).status_code == 200
     event = StripeEvent.objects.get()
     assert event.outcome == "ignored" and event.payment_intent_id == ""
+
+
+def test_money_reaching_a_cancelled_order_is_recorded_and_flagged_for_a_refund(
+    client, awaited, django_capture_on_commit_callbacks
+):
+    order, intent = awaited
+    order.payment.state = PaymentState.CANCELLED
+    order.payment.save()
+    payload = event_payload("payment_intent.succeeded", intent.id)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, payload, sign(payload))
+    order.payment.refresh_from_db()
+    assert order.payment.state == PaymentState.PAID
+    flag = ReconciliationFlag.objects.get()
+    assert flag.kind == ReconciliationFlag.Kind.CHARGED_WITHOUT_PAID_ORDER
+    assert "refund" in flag.details and flag.payment == order.payment
+
+
+def test_payment_without_a_stored_payment_intent_is_found_by_the_order_number(
+    client, stripe_fake, django_capture_on_commit_callbacks
+):
+    order = card_order()  # its PaymentIntent's id was never stored (a request that failed after Stripe)
+    intent = stripe_fake.intent(amount=int(order.payment.amount), metadata={"order_number": str(order.number)})
+    payload = event_payload("payment_intent.succeeded", intent.id)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, payload, sign(payload))
+    order.payment.refresh_from_db()
+    assert order.payment.state == PaymentState.PAID
+    assert order.payment.stripe_payment_intent_id == intent.id
