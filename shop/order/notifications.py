@@ -15,7 +15,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from catalog.tasks import producer_addresses
@@ -212,16 +212,8 @@ def sales_point_context(order, partner):
         "sales_point": groups[0].sales_point if groups else None,
         "partner": partner,
         "groups": groups,
-        "dashboard_url": site_url(sales_point_dashboard_path()),
+        "dashboard_url": site_url(reverse("dashboard:pickup-list")),
     }
-
-
-def sales_point_dashboard_path():
-    """The sales point's list of pickups to prepare, or its dashboard's front page where there is none."""
-    try:
-        return reverse("dashboard:pickup-list")
-    except NoReverseMatch:
-        return reverse("dashboard:index")
 
 
 def buyer_payment_context(order):

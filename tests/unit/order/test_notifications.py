@@ -276,7 +276,7 @@ def test_the_sales_point_reads_what_to_prepare_and_for_whom(split, django_captur
     assert "Người mua: Lan Nguyễn Thị" in body
     assert "Điện thoại: 0912 345 678" in body
     assert f"Ngày nhận: {split.pickup.pickup_on:%d/%m/%Y}" in body
-    assert site("/dashboard/") in body
+    assert site("/dashboard/pickups/") in body
 
 
 def test_a_fair_pickup_gives_the_fair_the_booth_and_the_day(split, django_capture_on_commit_callbacks):
