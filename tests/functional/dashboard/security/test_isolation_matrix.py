@@ -13,8 +13,11 @@ from oscar.apps.dashboard.nav import _dashboard_url_names_to_config
 from catalog.listings import propose_listing_changes
 from catalog.models import ProductImage
 from shop.imports.models import ProductImport
+from shop.order.models import FulfilmentChannel, FulfilmentGroup
+from shop.payments.models import PaymentMethod, PaymentState
+from shop.payments.services import new_payment
 from shop.stamps.models import CounterfeitReport
-from tests.factories import THANH_HOA, certified_product, placed_order, stamp_batch
+from tests.factories import THANH_HOA, BoothFactory, SalesPointFactory, certified_product, placed_order, stamp_batch
 from tests.functional.dashboard.stamps.helpers import use_private_folder, with_print_files
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +43,9 @@ OUR_APPS = {
     "fulfilment_dashboard",
     "producer_reports_dashboard",
     "stamps_dashboard",
+    "delivery_dashboard",
+    "pickups_dashboard",
+    "transfers_dashboard",
 }
 # Keyword arguments that name no object: the page is scoped by the signed-in user's producer.
 SCOPE_ARGUMENTS = {"fmt", "year", "month"}
@@ -94,6 +100,23 @@ def world(producer_a, producer_b, staff_b, monkeypatch, tmp_path):
     order_b = placed_order([(product_b, 1)])
     mixed_order = placed_order([(product_a, 1), (product_b, 2)])
     line_b = mixed_order.lines.get(partner=producer_b)
+    fair_order_b = placed_order([(product_b, 1)])
+    booth_b = BoothFactory(producer=producer_b)
+    fair_pickup_b = FulfilmentGroup.objects.create(
+        order=fair_order_b,
+        producer=producer_b,
+        method=FulfilmentChannel.FAIR_PICKUP,
+        booth=booth_b,
+        pickup_on=booth_b.fair.starts_on,
+    )
+    fair_order_b.lines.update(fulfilment_group=fair_pickup_b)
+    point = SalesPointFactory()
+    point_order_b = placed_order([(product_b, 1)])
+    point_pickup_b = FulfilmentGroup.objects.create(
+        order=point_order_b, producer=producer_b, method=FulfilmentChannel.SALES_POINT_PICKUP, sales_point=point
+    )
+    point_order_b.lines.update(fulfilment_group=point_pickup_b)
+    transfer_b = new_payment(order_b, PaymentMethod.VIETQR)
     use_private_folder(monkeypatch, tmp_path / "private")
     stamps_b = with_print_files(stamp_batch(product_b, quantity=3))
     report_b = CounterfeitReport.objects.create(
@@ -114,6 +137,9 @@ def world(producer_a, producer_b, staff_b, monkeypatch, tmp_path):
         "line_b": line_b,
         "stamps_b": stamps_b,
         "report_b": report_b,
+        "fair_pickup_b": fair_pickup_b,
+        "point_pickup_b": point_pickup_b,
+        "transfer_b": transfer_b,
     }
 
 
@@ -130,7 +156,12 @@ CASES = {
     "stamp-batch-download": lambda w: {"pk": w["stamps_b"].pk, "kind": "pdf"},
     "counterfeit-report-detail": lambda w: {"pk": w["report_b"].pk},
     "counterfeit-report-photo": lambda w: {"pk": w["report_b"].pk},
+    "producer-pickup-update": lambda w: {"pk": w["fair_pickup_b"].pk},
+    "pickup-action": lambda w: {"pk": w["point_pickup_b"].pk},
+    "transfer-received": lambda w: {"pk": w["transfer_b"].pk},
 }
+# Sales points' pages: a producer's staff are refused outright.
+SALES_POINT_ONLY = {"pickup-action"}
 # Officers' pages: producer staff are refused outright; officers of another province get 404 (see below).
 OFFICER_ONLY = {"review-detail", "counterfeit-report-detail", "counterfeit-report-photo"}
 # Pages that both a producer's staff (their own objects) and the province's officers open: an officer of
@@ -155,7 +186,7 @@ def test_every_object_url_has_a_case():
 def test_a_producers_staff_get_404_for_the_other_producers_objects(client_a, world, name, method):
     url = reverse(f"dashboard:{name}", kwargs=CASES[name](world))
     response = getattr(client_a, method)(url, {"action": "approve", "status": "confirmed", "price": "1000"})
-    expected = 403 if name in OFFICER_ONLY else 404
+    expected = 403 if name in OFFICER_ONLY | SALES_POINT_ONLY else 404
     assert response.status_code == expected, (name, method, response.status_code)
 
 
@@ -176,6 +207,10 @@ def test_nothing_of_b_changed(client_a, world):
     assert not world["stamps_b"].revocations.exists()
     world["report_b"].refresh_from_db()
     assert world["report_b"].status == CounterfeitReport.Status.NEW
+    for group in (world["fair_pickup_b"], world["point_pickup_b"]):
+        assert set(group.lines.values_list("status", flat=True)) == {"new"}
+    world["transfer_b"].refresh_from_db()
+    assert world["transfer_b"].state == PaymentState.AWAITING
 
 
 @pytest.mark.parametrize("name", sorted(OFFICER_SCOPED))
@@ -229,6 +264,7 @@ def test_list_pages_and_downloads_show_none_of_bs_objects(client_a, world):
         reverse("dashboard:producer-order-detail", kwargs={"number": world["mixed_order"].number}),
         reverse("dashboard:producer-report"),
         reverse("dashboard:stamp-batch-list"),
+        reverse("dashboard:producer-shipping-rate"),
         reverse("dashboard:producer-import-template", kwargs={"fmt": "csv"}),
         reverse("dashboard:producer-report-download", kwargs={"year": month.year, "month": month.month, "fmt": "csv"}),
     ]
@@ -238,6 +274,10 @@ def test_list_pages_and_downloads_show_none_of_bs_objects(client_a, world):
         assert response.status_code == 200, url
         body = response.content.decode("utf-8-sig")
         assert "Nem chua" not in body and b_sku not in body, url
+    # B's awaited transfer is not among A's transfers to check.
+    transfers = client_a.get(reverse("dashboard:transfer-list"))
+    assert world["transfer_b"] not in transfers.context["payments"]
+    assert world["transfer_b"].transfer_note not in transfers.content.decode()
     # The mixed order shows A's line, never B's.
     detail = client_a.get(pages[5]).content.decode()
     assert "Mật ong rừng Hương Sơn" in detail
