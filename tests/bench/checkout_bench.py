@@ -9,9 +9,12 @@ point that holds it, paid in cash on delivery. Each order is the buyer's whole w
     add two products to the basket, /checkout/ (which leads to the delivery-or-pickup page), post that
     page, post the payment method (cash), the preview, "place order", the confirmation page.
 
-Measured: orders per second, one buyer after another (sequential) and with ``--threads`` buyers at
-once (each thread its own buyer, client and database connection), and the time of the "place order"
-request alone (median, p95, max; its database queries in the sequential run). The baskets come from a
+Measured: orders per second, one buyer after another (sequential) and with ``--buyers`` buyers at
+once, each with its own client and database connection: first as threads of this process (which
+share its interpreter's lock, so they show the checkout staying correct under concurrency more than
+any gain in speed), then as processes of their own (forked, as gunicorn's workers are: what several
+CPUs give); and the time of the "place order" request alone (median, p95, max; its database queries
+in the sequential run). The baskets come from a
 pool of product pairs of the demo's producers, so that concurrent buyers sometimes want the same stock
 rows, as they do in a shop. The stock of those products is raised first so that no order runs out.
 
@@ -207,52 +210,86 @@ def signed_in(user):
     return client
 
 
-def run(phase, users, pool, orders, threads, province, ward, capture=False):
-    """``orders`` orders by ``threads`` buyers at once; returns the phase's figures. Buyer ``n``'s
-    ``k``-th basket is the pool's pair ``n + k``, its second product picked up when ``k`` is odd."""
+def buyer_orders(user, pool, n, count, province, ward, capture=False):
+    """Buyer ``n`` places ``count`` orders, one after the other: its ``k``-th basket is the pool's pair
+    ``n + k``, the second product picked up when ``k`` is odd. Returns (milliseconds of each "place
+    order", its queries, pickups, refusals)."""
     from django.db import connection
 
-    timings, queries, failures = [], [], []
-    pickups = 0
-    lock = threading.Lock()
-    share = [orders // threads + (1 if n < orders % threads else 0) for n in range(threads)]
+    timings, queries, failures, pickups = [], [], [], 0
+    client = signed_in(user)
+    try:
+        for k in range(count):
+            basket, pickup = pool[(n + k) % len(pool)], k % 2 == 1
+            try:
+                ms, queried = place_one(client, basket, pickup, province, ward, capture)
+            except Refused as refused:
+                failures.append(str(refused))
+                continue
+            timings.append(ms)
+            pickups += pickup
+            if queried is not None:
+                queries.append(queried)
+    finally:
+        connection.close()
+    return timings, queries, pickups, failures
 
-    def buyer(n):
-        nonlocal pickups
-        client = signed_in(users[n])
-        try:
-            for k in range(share[n]):
-                basket, pickup = pool[(n + k) % len(pool)], k % 2 == 1
-                try:
-                    ms, count = place_one(client, basket, pickup, province, ward, capture)
-                except Refused as refused:
-                    with lock:
-                        failures.append(str(refused))
-                    continue
-                with lock:
-                    timings.append(ms)
-                    pickups += pickup
-                    if count is not None:
-                        queries.append(count)
-        finally:
-            connection.close()
 
+def _in_process(queue, *arguments):
+    try:
+        queue.put(buyer_orders(*arguments))
+    except BaseException as error:  # noqa: BLE001 - whatever it is, the parent says so
+        queue.put(([], [], 0, [f"{type(error).__name__}: {error}"]))
+
+
+def run(phase, users, pool, orders, buyers_at_once, province, ward, *, capture=False, mode="threads"):
+    """``orders`` orders by ``buyers_at_once`` buyers, each in a thread of this process or (``mode``
+    "processes") in a process of its own; returns the phase's figures."""
+    import multiprocessing
+
+    from django.db import connections
+
+    share = [orders // buyers_at_once + (1 if n < orders % buyers_at_once else 0) for n in range(buyers_at_once)]
+    arguments = [(users[n], pool, n, share[n], province, ward, capture) for n in range(buyers_at_once)]
+    results = []
     started = time.perf_counter()
-    if threads == 1:
-        buyer(0)
-    else:
-        workers = [threading.Thread(target=buyer, args=(n,)) for n in range(threads)]
+    if buyers_at_once == 1:
+        results.append(buyer_orders(*arguments[0]))
+    elif mode == "threads":
+        lock = threading.Lock()
+
+        def buyer(n):
+            outcome = buyer_orders(*arguments[n])
+            with lock:
+                results.append(outcome)
+
+        workers = [threading.Thread(target=buyer, args=(n,)) for n in range(buyers_at_once)]
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join()
+    else:
+        # Forked after the connections are closed: each process opens its own.
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        queue = context.Queue()
+        workers = [context.Process(target=_in_process, args=(queue, *arguments[n])) for n in range(buyers_at_once)]
+        for worker in workers:
+            worker.start()
+        results = [queue.get() for _worker in workers]
+        for worker in workers:
+            worker.join()
     wall = time.perf_counter() - started
+    timings = [ms for outcome in results for ms in outcome[0]]
+    queries = [count for outcome in results for count in outcome[1]]
+    failures = [failure for outcome in results for failure in outcome[3]]
     if failures:
         raise SystemExit(f"{phase}: {len(failures)} orders refused; the first: {failures[0]}")
     figures = {
-        "threads": threads,
+        "buyers_at_once": buyers_at_once,
+        "mode": "one buyer" if buyers_at_once == 1 else mode,
         "orders": len(timings),
-        "sales_point_pickups": pickups,
+        "sales_point_pickups": sum(outcome[2] for outcome in results),
         "seconds": round(wall, 2),
         "orders_per_second": round(len(timings) / wall, 2),
         "place_order_median_ms": round(statistics.median(timings), 1),
@@ -316,7 +353,9 @@ def main():
     parser.add_argument("--redis-db", type=int, default=14, help="a Redis database of the benchmark's own")
     parser.add_argument("--products", type=int, default=None, help="scale the demo catalogue (load_demo_data)")
     parser.add_argument("--orders", type=int, default=200, help="orders of each phase")
-    parser.add_argument("--threads", type=int, default=4, help="buyers at once in the concurrent phase")
+    parser.add_argument(
+        "--buyers", type=int, default=4, help="buyers at once in the concurrent phases (threads, then processes)"
+    )
     parser.add_argument("--warmup", type=int, default=5, help="orders placed first, not counted")
     parser.add_argument("--pool", type=int, default=8, help="product pairs the baskets are made of")
     parser.add_argument("--celery", choices=("memory", "eager"), default="memory")
@@ -379,7 +418,7 @@ def bench(args, redis_url):
         {"delivered": delivered.title, "delivered_or_picked_up": other.title, "sales_point": point.name}
         for delivered, other, point in pool
     ]
-    users = buyers(max(args.threads, 1))
+    users = buyers(max(args.buyers, 1))
     reserved_before = reserved_at_sales_points()
     phases = []
     if args.warmup:
@@ -387,10 +426,13 @@ def bench(args, redis_url):
     print(f"sequential: {args.orders} orders ...", flush=True)
     results["sequential"] = run("sequential", users, pool, args.orders, 1, HA_TINH, HA_TINH_WARD, capture=True)
     phases.append(results["sequential"])
-    if args.threads > 1:
-        print(f"concurrent: {args.orders} orders by {args.threads} buyers at once ...", flush=True)
-        results["concurrent"] = run("concurrent", users, pool, args.orders, args.threads, HA_TINH, HA_TINH_WARD)
-        phases.append(results["concurrent"])
+    if args.buyers > 1:
+        for mode in ("threads", "processes"):
+            print(f"concurrent ({mode}): {args.orders} orders by {args.buyers} buyers at once ...", flush=True)
+            results[f"concurrent_{mode}"] = run(
+                f"concurrent ({mode})", users, pool, args.orders, args.buyers, HA_TINH, HA_TINH_WARD, mode=mode
+            )
+            phases.append(results[f"concurrent_{mode}"])
     results["checked"] = check_orders(
         users,
         sum(phase["orders"] for phase in phases),
@@ -411,12 +453,12 @@ def report(results):
     print()
     print("| phase | buyers at once | orders | seconds | orders/s | place order p50 ms | p95 ms | max ms | queries |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for phase in ("sequential", "concurrent"):
+    for phase in ("sequential", "concurrent_threads", "concurrent_processes"):
         if phase not in results:
             continue
         row = results[phase]
         print(
-            f"| {phase} | {row['threads']} | {row['orders']} | {row['seconds']} | {row['orders_per_second']} | "
+            f"| {phase.replace('_', ', ')} | {row['buyers_at_once']} | {row['orders']} | {row['seconds']} | {row['orders_per_second']} | "
             f"{row['place_order_median_ms']} | {row['place_order_p95_ms']} | {row['place_order_max_ms']} | "
             f"{row.get('place_order_queries_median', '')} |"
         )
