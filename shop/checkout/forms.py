@@ -58,7 +58,7 @@ def _sales_point_label(option):
     point = option.sales_point
     label = f"{point.name} — {point.partner.full_address}"
     if option.distance_km is not None:
-        label += " " + _("(%(distance)s km)") % {"distance": f"{option.distance_km:.1f}"}
+        label += " (" + _("%(distance)s km away") % {"distance": f"{option.distance_km:.1f}"} + ")"
     return label
 
 

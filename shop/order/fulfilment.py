@@ -19,6 +19,7 @@ from oscar.core.loading import get_model
 
 from shop.order.models import Line, LineStatus, LineStatusEvent, Order
 from shop.partner.stock import record_stock_change
+from shop.payments.services import record_cash_collected
 
 StockRecord = get_model("partner", "StockRecord")
 StockRecordChange = get_model("partner", "StockRecordChange")
@@ -155,6 +156,8 @@ def _move(line, status, *, user, note, fields, notify_buyer=True):
             )
             if notify_buyer:
                 transaction.on_commit(partial(_notify_buyer, event.pk))
+            if status == LineStatus.DELIVERED:
+                record_cash_collected(locked.order, by=user)
             moved = True
     line.refresh_from_db()
     return moved

@@ -11,7 +11,7 @@ class PaymentMethod(models.TextChoices):
 
 
 class PaymentState(models.TextChoices):
-    TO_COLLECT = "to_collect", _("Paid in cash on delivery or at pickup")
+    TO_COLLECT = "to_collect", _("To be paid in cash on delivery or at pickup")
     AWAITING = "awaiting", _("Awaiting payment")
     PAID = "paid", _("Paid")
     PARTIALLY_REFUNDED = "partially_refunded", _("Partly refunded")

@@ -53,3 +53,19 @@ def record_payment(payment, amount, *, by=None):
         locked.save(update_fields=["state", "amount_received", "paid_at", "received_by", "updated_at"])
     payment.refresh_from_db()
     return True
+
+
+def record_cash_collected(order, *, by=None):
+    """Once every item of a cash order still standing has been delivered or collected, the cash was
+    paid: what the buyer received (its lines and the delivery charges of its parts) is recorded as
+    received. Returns True when this call recorded it."""
+    payment = Payment.objects.filter(order=order, method=PaymentMethod.CASH, state=PaymentState.TO_COLLECT).first()
+    if payment is None:
+        return False
+    lines = list(order.lines.exclude(status="cancelled").select_related("fulfilment_group"))
+    if not lines or any(line.status != "delivered" for line in lines):
+        return False
+    groups = {line.fulfilment_group for line in lines if line.fulfilment_group is not None}
+    shipping = sum((group.shipping_charge for group in groups), 0) if groups else order.shipping_incl_tax
+    amount = sum((line.line_price_incl_tax for line in lines), 0) + shipping
+    return record_payment(payment, amount, by=by)
