@@ -78,7 +78,7 @@ def configure(args):
         DEBUG="false",
         DATABASE_URL=f"postgres://{args.user}@{args.host}:{args.port}/{args.database}",
         REDIS_URL=redis_url,
-        CELERY_BROKER_URL="memory://",
+        CELERY_BROKER_URL="memory://localhost/",  # a host named: kombu warns without one
         CELERY_TASK_ALWAYS_EAGER="true" if args.celery == "eager" else "false",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         ELASTICSEARCH_URL="",
