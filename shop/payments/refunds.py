@@ -11,15 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from oscar.templatetags.currency_filters import currency
 
 from shop.payments import stripe_gateway
 from shop.payments.models import Payment, PaymentMethod, PaymentState, Refund
 
 
 def _money(value):
-    from django.utils.formats import number_format
-
-    return _("%(amount)s ₫") % {"amount": number_format(value, decimal_pos=0, force_grouping=True)}
+    return currency(value, "VND")
 
 
 def refunded_for_line(line):

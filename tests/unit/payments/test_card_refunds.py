@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from shop.payments.models import PaymentState, Refund
 from shop.payments.refunds import line_refundable, refund
@@ -12,6 +13,13 @@ from tests.unit.payments import fake_stripe
 from tests.unit.payments.cards import card_order, paid_card_order
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals are asserted in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
