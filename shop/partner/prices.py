@@ -65,4 +65,8 @@ class VndPriceField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
-        return validated_price(ungrouped(value))
+        return self.validated(ungrouped(value))
+
+    def validated(self, text):
+        """The amount ``text`` (without grouping or currency mark) stands for, or ValidationError."""
+        return validated_price(text)

@@ -5,22 +5,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from shop.partner.models import ShippingRate
-from shop.partner.prices import MAX_PRICE, ungrouped
+from shop.partner.prices import MAX_PRICE, VndPriceField
 
 
-class VndAmountField(forms.CharField):
+class VndAmountField(VndPriceField):
     """An amount in đồng typed as people write it ("30.000", "30000 đ"); 0 is allowed (free delivery)."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
+    def validated(self, text):
         try:
-            amount = Decimal(ungrouped(value))
+            amount = Decimal(text)
         except (InvalidOperation, ValueError):
             raise ValidationError(_("Enter an amount in đồng, digits only, e.g. 30000."), code="invalid") from None
         if not amount.is_finite():

@@ -5,6 +5,17 @@ from shop.order.fulfilment import CANCEL_ACTION, FORWARD_ACTIONS, advance_line, 
 from shop.order.models import LineStatus
 
 
+def cancellation_reason_field():
+    """Why items are cancelled, in words the buyer reads."""
+    return forms.CharField(
+        label=_("Reason for cancelling"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The buyer reads this in their e-mail and on their order page."),
+    )
+
+
 class OrderFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status of your items"),
@@ -28,13 +39,7 @@ class LineActionForm(forms.Form):
     )
     carrier = forms.CharField(label=_("Carrier"), max_length=100, required=False)
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=100, required=False)
-    reason = forms.CharField(
-        label=_("Reason for cancelling"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("The buyer reads this in their e-mail and on their order page."),
-    )
+    reason = cancellation_reason_field()
 
     def apply(self, line, user):
         """Take the step on ``line``; True when it moved, False when it had already been taken.

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from shop.dashboard.fulfilment.forms import cancellation_reason_field
 from shop.order.pickups import CANCEL, COLLECTED, READY, cancel_group, mark_collected, mark_ready
 
 
@@ -14,13 +15,7 @@ class PickupActionForm(forms.Form):
         choices=[(READY, _("Ready for pickup")), (COLLECTED, _("Collected")), (CANCEL, _("Cancel"))],
         widget=forms.HiddenInput,
     )
-    reason = forms.CharField(
-        label=_("Reason for cancelling"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("The buyer reads this in their e-mail and on their order page."),
-    )
+    reason = cancellation_reason_field()
 
     def apply(self, group, user):
         """Take the step; returns the number of lines it moved (0: already taken). ValidationError when
