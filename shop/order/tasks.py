@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from catalog.tasks import RETRY, producer_addresses
 from shop.imports.spreadsheets import XLSX_CONTENT_TYPE
-from shop.mail import vietnamese_email
+from shop.mail import localised_email, vietnamese_email
 from shop.order.fulfilment import buyer_name
 from shop.order.models import LineStatusEvent, MonthlyReportDispatch, OrderNotification
 from shop.order.notifications import notification_message
@@ -21,7 +21,8 @@ logger = logging.getLogger(__name__)
 
 @shared_task(**RETRY)
 def notify_buyer_of_line_step(event_id):
-    """E-mail the buyer, in Vietnamese, what happened to one item of their order. Each step is told once."""
+    """E-mail the buyer, in the language they shopped in, what happened to one item of their order. Each step
+    is told once."""
     with transaction.atomic():
         event = (
             LineStatusEvent.objects.select_for_update(of=("self",))
@@ -43,7 +44,7 @@ def notify_buyer_of_line_step(event_id):
             "buyer_name": buyer_name(order),
             "order_url": settings.SITE_URL.rstrip("/") + order_status_path(order),
         }
-        vietnamese_email("order/emails/line_status", context, [recipient]).send()
+        localised_email("order/emails/line_status", context, [recipient], order.language).send()
         event.buyer_notified_at = timezone.now()
         event.save(update_fields=["buyer_notified_at"])
     return True

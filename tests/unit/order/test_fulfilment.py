@@ -233,6 +233,16 @@ def test_the_buyer_is_emailed_after_the_commit(line, staff, django_capture_on_co
     assert line.status_events.get().buyer_notified_at is not None
 
 
+def test_an_english_speaking_buyer_is_emailed_in_english(line, staff, django_capture_on_commit_callbacks):
+    line.order.language = "en"
+    line.order.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        advance_line(line, LineStatus.CONFIRMED, user=staff)
+    message = mail.outbox[0]
+    assert message.extra_headers["Content-Language"] == "en"
+    assert message.subject == "Order 100001: Cam bù Vũ Quang – thùng 5 kg is confirmed"
+
+
 def test_the_shipping_email_gives_the_carrier_and_tracking_number(line, staff, django_capture_on_commit_callbacks):
     walk(line, staff, LineStatus.CONFIRMED, LineStatus.PACKED)
     mail.outbox.clear()
