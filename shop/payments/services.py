@@ -55,6 +55,20 @@ def record_payment(payment, amount, *, by=None):
     return True
 
 
+def record_payment_received(payment, amount, *, by=None):
+    """A transfer or a card payment arrived: ``record_payment``, and the buyer is owed the "payment
+    received" e-mail when this call marked it paid. Returns what record_payment returns."""
+    # Imported here: shop.order.notifications reaches this module again through shop.order.fulfilment.
+    from shop.order.models import OrderNotification
+    from shop.order.notifications import owe
+
+    with transaction.atomic():
+        recorded = record_payment(payment, amount, by=by)
+        if recorded:
+            owe(payment.order, OrderNotification.Kind.BUYER_PAYMENT_RECEIVED)
+    return recorded
+
+
 def record_cash_collected(order, *, by=None):
     """Once every item of a cash order still standing has been delivered or collected, the cash was
     paid: what the buyer received (its lines and the delivery charges of its parts) is recorded as

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from shop.payments.models import Payment, PaymentMethod, PaymentState, ReconciliationFlag
-from shop.payments.services import record_payment
+from shop.payments.services import record_payment_received
 
 logger = logging.getLogger(__name__)
 
@@ -179,20 +179,7 @@ def record_card_payment(payment, intent):
             f"Stripe: {intent.amount} {intent.currency}; order {payment.order.number}: {expected} {CURRENCY}",
         )
         return False
-    if not record_payment(payment, Decimal(intent.amount)):
-        return False
-    owe_payment_received(payment.order)
-    return True
-
-
-def owe_payment_received(order):
-    """Queue the buyer's "payment received" e-mail in the order notifications' outbox."""
-    try:
-        from shop.order.notifications import owe
-    except ImportError:
-        logger.error("shop.order.notifications.owe is missing: no payment e-mail for order %s", order.number)
-        return
-    owe(order, "buyer_payment_received")
+    return record_payment_received(payment, Decimal(intent.amount))
 
 
 def settle_from_stripe(payment):

@@ -17,21 +17,13 @@ from shop.dashboard.transfers.forms import TransferReceivedForm
 from shop.order.fulfilment import buyer_name
 from shop.order.models import Line
 from shop.payments.models import Payment, PaymentMethod, PaymentState
-from shop.payments.services import record_payment
+from shop.payments.services import record_payment_received
 from shop.payments.transfer import bank_name
 
 
 def is_shop_staff(user):
     """Shop staff check payments; a coordination-office officer is staff too, but not for money."""
     return user.is_superuser or (user.is_staff and not is_officer(user))
-
-
-def payment_received_notice(order):
-    """Owe the buyer the "payment received" e-mail (shop.order.notifications)."""
-    from shop.order.models import OrderNotification
-    from shop.order.notifications import owe
-
-    owe(order, OrderNotification.Kind.BUYER_PAYMENT_RECEIVED)
 
 
 class TransferAccessMixin:
@@ -109,8 +101,7 @@ class TransferReceivedView(TransferListView):
             self.submitted = form
             self.object_list = self.get_queryset()
             return self.render_to_response(self.get_context_data())
-        if record_payment(payment, form.cleaned_data["amount"], by=request.user):
-            payment_received_notice(payment.order)
+        if record_payment_received(payment, form.cleaned_data["amount"], by=request.user):
             messages.success(request, _("Order %(number)s is paid; the buyer is told by e-mail.") % {"number": number})
         else:
             messages.info(request, _("The transfer for order %(number)s was already received.") % {"number": number})
