@@ -45,10 +45,6 @@ class ProducerGroup:
     lines: list
 
     @property
-    def subtotal(self):
-        return sum((line.line_price_incl_tax for line in self.lines), Decimal(0))
-
-    @property
     def quantities(self):
         """Units wanted of each product (variants apart), in the order of the product ids."""
         wanted = {}
@@ -134,11 +130,6 @@ class BoothOption:
     booth: Booth
     days: list
 
-    @property
-    def choices(self):
-        """(value, day) for each day the buyer may pick up: the value is what the form posts."""
-        return [(booth_day_value(self.booth.pk, day), day) for day in self.days]
-
 
 def booth_day_value(booth_id, day):
     return f"{booth_id}:{day.isoformat()}"
@@ -212,10 +203,6 @@ class ResolvedGroup:
     @property
     def is_delivery(self):
         return self.method == DELIVERY
-
-    @property
-    def subtotal(self):
-        return sum((line.line_price_incl_tax for line in self.lines), Decimal(0))
 
     def stockrecord_for(self, line):
         """The stock record a basket line's units are taken from."""

@@ -194,6 +194,6 @@ class ThankYouView(views.ThankYouView):
         order = context["order"]
         context["fulfilment_groups"] = order.fulfilment_groups.select_related(
             "producer", "sales_point__partner", "booth__fair"
-        ).prefetch_related("lines")
+        )
         context["payment"] = getattr(order, "payment", None)
         return context

@@ -121,11 +121,6 @@ class FulfilmentGroup(models.Model):
     def is_pickup(self):
         return self.method != FulfilmentChannel.DELIVERY
 
-    @property
-    def pickup_place(self):
-        """The sales point or the fair booth where the buyer collects, or None for a delivery."""
-        return self.sales_point or self.booth
-
 
 class Line(AbstractLine):
     fulfilment_channel = models.CharField(
