@@ -23,6 +23,7 @@ from shop.mail import localised_email, vietnamese_email
 from shop.order.fulfilment import buyer_name
 from shop.order.models import FulfilmentChannel, FulfilmentGroup, Line, LineStatus, OrderNotification
 from shop.partner.models import Partner
+from shop.payments.transfer import bank_name
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +190,7 @@ def buyer_confirmation_context(order):
         "groups": _groups(order),
         "ungrouped_lines": list(order.lines.filter(fulfilment_group=None).order_by("pk")),
         "payment": payment,
+        "vietqr_bank": bank_name(settings.VIETQR_BANK_BIN) or settings.VIETQR_BANK_BIN,
         "vietqr_account_number": settings.VIETQR_ACCOUNT_NUMBER,
         "vietqr_account_name": settings.VIETQR_ACCOUNT_NAME,
     }

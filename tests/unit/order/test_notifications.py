@@ -236,6 +236,15 @@ def test_the_buyers_confirmation_in_english_for_an_english_order(django_capture_
     assert message_to("thu@example.vn").extra_headers["Content-Language"] == "vi"
 
 
+def test_a_vietqr_confirmation_names_the_bank_account_and_note(django_capture_on_commit_callbacks, settings):
+    settings.VIETQR_BANK_BIN, settings.VIETQR_ACCOUNT_NUMBER = "970436", "0011004396666"
+    split = split_order(language="en", method="vietqr")
+    place(split, django_capture_on_commit_callbacks)
+    body = message_to("lan@example.vn").body
+    assert "Bank: Vietcombank\nAccount number: 0011004396666\n" in body
+    assert f"Transfer note (type it exactly): {split.order.payment.transfer_note}" in body
+
+
 @pytest.mark.parametrize(
     ("paid", "expected"),
     [
