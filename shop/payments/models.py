@@ -19,6 +19,10 @@ class PaymentState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled, unpaid")
 
 
+#: The states of a payment whose money arrived (some of it may have been refunded since).
+SETTLED_STATES = (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED, PaymentState.REFUNDED)
+
+
 class Payment(models.Model):
     """How one order is paid and how far it has got. Amounts are in đồng (VND has no minor unit).
 
@@ -75,7 +79,7 @@ class Payment(models.Model):
 
     @property
     def is_settled(self):
-        return self.state in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED, PaymentState.REFUNDED)
+        return self.state in SETTLED_STATES
 
 
 class Refund(models.Model):

@@ -21,7 +21,7 @@ import stripe
 from django.utils import timezone
 
 from shop.payments import stripe_gateway, webhooks
-from shop.payments.models import Payment, PaymentMethod, PaymentState, ReconciliationFlag, StripeEvent
+from shop.payments.models import SETTLED_STATES, Payment, PaymentMethod, ReconciliationFlag, StripeEvent
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_WINDOW_HOURS = 48
 #: An event still unprocessed this long after it arrived has lost its task.
 STALE_EVENT_AGE = timedelta(minutes=10)
-SETTLED = (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED, PaymentState.REFUNDED)
 
 
 def recent_intents(since):
@@ -85,7 +84,7 @@ def check_stripe_side(since, counts):
 
 def check_our_side(since, counts):
     Kind = ReconciliationFlag.Kind
-    received = Payment.objects.filter(method=PaymentMethod.CARD, state__in=SETTLED, paid_at__gte=since)
+    received = Payment.objects.filter(method=PaymentMethod.CARD, state__in=SETTLED_STATES, paid_at__gte=since)
     for payment in received.select_related("order").iterator():
         counts["payments_read"] += 1
         if not payment.stripe_payment_intent_id:
