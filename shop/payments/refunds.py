@@ -25,9 +25,12 @@ def refunded_for_line(line):
     return line.refunds.aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 
-def line_refundable(line):
-    """What can still be refunded for ``line``: its price (VAT included) less its refunds so far."""
-    return max(Decimal(line.line_price_incl_tax).quantize(Decimal(1)) - refunded_for_line(line), Decimal(0))
+def line_refundable(line, refunded=None):
+    """What can still be refunded for ``line``: its price (VAT included) less its refunds so far
+    (``refunded`` when the caller has already summed them, else read now)."""
+    if refunded is None:
+        refunded = refunded_for_line(line)
+    return max(Decimal(line.line_price_incl_tax).quantize(Decimal(1)) - refunded, Decimal(0))
 
 
 def refund_idempotency_key(payment, amount, line, refunded_before):

@@ -1,16 +1,19 @@
 """Card payments in the dashboard, for shop staff: the list with Stripe's flags, and refunds."""
 
 import logging
+from decimal import Decimal
 
 import stripe
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
+from oscar.templatetags.currency_filters import currency
 
 from shop.dashboard.payments.forms import CardPaymentFilterForm, RefundForm
 from shop.payments import refunds
@@ -65,10 +68,9 @@ class RefundView(generic.TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def lines(self, submitted=None):
-        lines = list(self.order.lines.prefetch_related("refunds"))
+        lines = list(self.order.lines.annotate(refunded=Coalesce(Sum("refunds__amount"), Value(Decimal(0)))))
         for line in lines:
-            line.refunded = sum((refund.amount for refund in line.refunds.all()), 0)
-            line.refundable = min(refunds.line_refundable(line), self.payment.refundable)
+            line.refundable = min(refunds.line_refundable(line, refunded=line.refunded), self.payment.refundable)
             if submitted is not None and submitted.data.get("line") == str(line.pk):
                 line.form = submitted
             else:
@@ -134,7 +136,7 @@ class RefundView(generic.TemplateView):
             return self.render_to_response(self.get_context_data(submitted=form), status=400)
         messages.success(
             request,
-            _("Refunded %(amount)s ₫ of order %(number)s.")
-            % {"amount": f"{int(refund.amount):,}".replace(",", "."), "number": self.order.number},
+            _("Refunded %(amount)s of order %(number)s.")
+            % {"amount": currency(refund.amount, "VND"), "number": self.order.number},
         )
         return redirect(reverse("dashboard:card-payment-refund", kwargs={"number": self.order.number}))
