@@ -86,7 +86,8 @@ class ShippingAddressView(CheckoutSessionMixin, generic.FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["location_shared"] = buyer_location(self.request.GET) is not None
+        params = self.request.POST if self.request.method == "POST" else self.request.GET
+        context["buyer_location"] = buyer_location(params)
         return context
 
     def form_valid(self, form):

@@ -166,6 +166,21 @@ def test_the_nearest_sales_point_first_when_the_buyer_shares_a_location(buyer, h
     assert options.sales_points[0].distance_km < 1 < 290 < options.sales_points[1].distance_km < 310
 
 
+def test_a_refused_form_keeps_the_shared_location_and_its_order(buyer, honey):
+    ha_tinh = sales_point_holding(honey, 5, latitude=Decimal("18.3421"), longitude=Decimal("105.9057"))
+    ha_noi = sales_point_holding(honey, 5, latitude=Decimal("21.0285"), longitude=Decimal("105.8542"))
+    add(buyer, honey)
+    fulfilment_page(buyer)
+    response = choose_fulfilment(
+        buyer, address={**ADDRESS, "phone_number": "12345", "latitude": "21.03", "longitude": "105.85"}
+    )
+    assert response.status_code == 200
+    (options,) = response.context["form"].group_options
+    assert [option.sales_point for option in options.sales_points] == [ha_noi, ha_tinh]
+    page = response.content.decode()
+    assert 'name="latitude" value="21.03"' in page and 'name="longitude" value="105.85"' in page
+
+
 def test_a_fair_booth_pickup_on_a_fair_day(buyer, honey, honey_maker):
     fair = FairFactory(starts_on=today() + timedelta(days=3), ends_on=today() + timedelta(days=5))
     booth = BoothFactory(fair=fair, producer=honey_maker, number="B12")
